@@ -1,0 +1,202 @@
+package rollcall
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ValidateIdentifier checks a user or group identifier: non-empty, at most
+// MaxIdentifierBytes of valid UTF-8, no control characters and not only white
+// space. It is never trimmed or normalised.
+func ValidateIdentifier(id string) error {
+	if id == "" {
+		return Errorf(CodeInvalid, "identifier must not be empty")
+	}
+	if len(id) > MaxIdentifierBytes {
+		return Errorf(CodeInvalid, "identifier is %d bytes long; the limit is %d bytes", len(id), MaxIdentifierBytes)
+	}
+	if !utf8.ValidString(id) {
+		return Errorf(CodeInvalid, "identifier must be valid UTF-8")
+	}
+
+	blank := true
+	for _, r := range id {
+		if r <= 0x1f || (r >= 0x7f && r <= 0x9f) {
+			return Errorf(CodeInvalid, "identifier must not contain control characters (found U+%04X)", r)
+		}
+		if !unicode.IsSpace(r) {
+			blank = false
+		}
+	}
+	if blank {
+		return Errorf(CodeInvalid, "identifier must not be only white space")
+	}
+	return nil
+}
+
+// IdentifierFromJSON reads an identifier sent as JSON: a string, or an
+// integer number (no fraction, no exponent) kept as its text. The value must
+// have been decoded with json.Decoder.UseNumber.
+func IdentifierFromJSON(v any) (string, error) {
+	var id string
+	switch v := v.(type) {
+	case string:
+		id = v
+	case json.Number:
+		if !isInteger(string(v)) {
+			return "", Errorf(CodeInvalid, "identifier must be a string or an integer, not the number %s", v)
+		}
+		id = string(v)
+	case nil:
+		return "", Errorf(CodeInvalid, "identifier is required and must be a string")
+	default:
+		return "", Errorf(CodeInvalid, "identifier must be a string or an integer, not %s", JSONType(v))
+	}
+	return id, ValidateIdentifier(id)
+}
+
+func isInteger(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidatePropertyKey checks a property key: non-empty and at most
+// MaxPropertyKeyBytes; any characters are kept as sent.
+func ValidatePropertyKey(key string) error {
+	if key == "" {
+		return Errorf(CodeInvalid, "property keys must not be empty")
+	}
+	if len(key) > MaxPropertyKeyBytes {
+		return Errorf(CodeInvalid, "property key %.40q... is %d bytes long; the limit is %d bytes", key, len(key), MaxPropertyKeyBytes)
+	}
+	return nil
+}
+
+// PropertiesFromJSON turns a decoded JSON object (decoded with UseNumber)
+// into Properties. A nil value means no change and yields nil; any other
+// non-object is CodeInvalid. Keys and value depths are checked against
+// maxDepth, and every value is re-encoded compactly with numbers kept as
+// sent.
+func PropertiesFromJSON(v any, maxDepth int) (Properties, error) {
+	if v == nil {
+		return nil, nil
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, Errorf(CodeInvalid, "properties must be an object, not %s", JSONType(v))
+	}
+
+	props := make(Properties, len(obj))
+	for key, value := range obj {
+		if err := ValidatePropertyKey(key); err != nil {
+			return nil, err
+		}
+		if depth(value) > maxDepth {
+			return nil, Errorf(CodeInvalid, "property %q nests arrays or objects more than %d deep", key, maxDepth)
+		}
+		raw, err := EncodeValue(value)
+		if err != nil {
+			return nil, fmt.Errorf("encode property %q: %w", key, err)
+		}
+		props[key] = raw
+	}
+	return props, nil
+}
+
+// EncodeValue encodes a decoded JSON value compactly, without HTML escaping,
+// keeping json.Number text as it is.
+func EncodeValue(v any) (json.RawMessage, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("encode value: %w", err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// DecodeJSON decodes one JSON document with numbers kept as json.Number. It
+// rejects invalid UTF-8 and anything after the document. Repeated keys in an
+// object keep their last value.
+func DecodeJSON(data []byte) (any, error) {
+	if !utf8.Valid(data) {
+		return nil, Errorf(CodeInvalid, "the body is not valid UTF-8 text")
+	}
+
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, Errorf(CodeInvalid, "the body is not valid JSON: %s", jsonProblem(err))
+	}
+	if _, err := dec.Token(); err == nil {
+		return nil, Errorf(CodeInvalid, "the body has more after its JSON value; send exactly one JSON value")
+	}
+	return v, nil
+}
+
+func jsonProblem(err error) string {
+	msg := err.Error()
+	if msg == "EOF" {
+		return "it is empty"
+	}
+	return strings.TrimPrefix(msg, "json: ")
+}
+
+// depth counts how many arrays or objects nest in v, v itself included.
+func depth(v any) int {
+	max := 0
+	switch v := v.(type) {
+	case map[string]any:
+		for _, e := range v {
+			max = maxInt(max, depth(e))
+		}
+	case []any:
+		for _, e := range v {
+			max = maxInt(max, depth(e))
+		}
+	default:
+		return 0
+	}
+	return max + 1
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// JSONType names the JSON type of a value decoded by DecodeJSON as error
+// details word it ("a string", "an array", ...).
+func JSONType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case json.Number, float64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	default:
+		return fmt.Sprintf("%T", v)
+	}
+}
