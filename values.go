@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -75,6 +76,9 @@ func isInteger(s string) bool {
 // ValidatePropertyKey checks a property key: non-empty and at most
 // MaxPropertyKeyBytes; any characters are kept as sent.
 func ValidatePropertyKey(key string) error {
+	if strings.ContainsRune(key, 0) {
+		return Errorf(CodeInvalid, "property keys must not contain the NUL character (U+0000)")
+	}
 	if key == "" {
 		return Errorf(CodeInvalid, "property keys must not be empty")
 	}
@@ -105,6 +109,9 @@ func PropertiesFromJSON(v any, maxDepth int) (Properties, error) {
 		}
 		if depth(value) > maxDepth {
 			return nil, Errorf(CodeInvalid, "property %q nests arrays or objects more than %d deep", key, maxDepth)
+		}
+		if err := checkValue(value); err != nil {
+			return nil, Errorf(CodeInvalid, "property %q: %s", key, err.(*Error).Details)
 		}
 		raw, err := EncodeValue(value)
 		if err != nil {
@@ -199,4 +206,62 @@ func JSONType(v any) string {
 	default:
 		return fmt.Sprintf("%T", v)
 	}
+}
+
+// checkValue rejects what not every store can keep: the NUL character in a
+// string or key (PostgreSQL's jsonb refuses it) and numbers outside the
+// range of PostgreSQL's numeric type.
+func checkValue(v any) error {
+	switch v := v.(type) {
+	case string:
+		if strings.ContainsRune(v, 0) {
+			return Errorf(CodeInvalid, "strings must not contain the NUL character (U+0000)")
+		}
+	case json.Number:
+		return checkNumber(string(v))
+	case []any:
+		for _, e := range v {
+			if err := checkValue(e); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		for k, e := range v {
+			if strings.ContainsRune(k, 0) {
+				return Errorf(CodeInvalid, "keys must not contain the NUL character (U+0000)")
+			}
+			if err := checkValue(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// The most digits PostgreSQL's numeric keeps before and after the point.
+const (
+	maxIntegerDigits  = 131072
+	maxFractionDigits = 16383
+)
+
+// checkNumber rejects a JSON number that would need more digits before or
+// after the decimal point than every store can hold exactly.
+func checkNumber(s string) error {
+	mantissa, exp := s, 0
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		mantissa = s[:i]
+		e, err := strconv.Atoi(s[i+1:])
+		if err != nil || e > maxIntegerDigits || e < -maxIntegerDigits {
+			return Errorf(CodeInvalid, "the number %.40s has an exponent out of range", s)
+		}
+		exp = e
+	}
+
+	mantissa = strings.TrimLeft(strings.TrimPrefix(mantissa, "-"), "0")
+	intPart, fracPart, _ := strings.Cut(mantissa, ".")
+	fracPart = strings.TrimRight(fracPart, "0")
+	if len(intPart)+exp > maxIntegerDigits || len(fracPart)-exp > maxFractionDigits {
+		return Errorf(CodeInvalid, "the number %.40s has more digits than can be stored exactly (%d before and %d after the point)", s, maxIntegerDigits, maxFractionDigits)
+	}
+	return nil
 }
