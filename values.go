@@ -148,7 +148,7 @@ func DecodeJSON(data []byte) (any, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, Errorf(CodeInvalid, "the body is not valid JSON: %s", jsonProblem(err))
 	}
-	if _, err := dec.Token(); err == nil {
+	if rest := data[dec.InputOffset():]; len(bytes.Trim(rest, " \t\r\n")) > 0 {
 		return nil, Errorf(CodeInvalid, "the body has more after its JSON value; send exactly one JSON value")
 	}
 	return v, nil

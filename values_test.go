@@ -1,0 +1,207 @@
+package rollcall_test
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/rollcall/rollcall"
+)
+
+func TestValidateIdentifier(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		id   string
+		ok   bool
+	}{
+		{"plain", "u1", true},
+		{"email", "ada@example.com", true},
+		{"inner spaces kept", " a b ", true},
+		{"slash", "a/b", true},
+		{"unicode", "élodie-東京-🙂", true},
+		{"256 bytes", strings.Repeat("é", 128), true},
+		{"empty", "", false},
+		{"257 bytes", strings.Repeat("a", 257), false},
+		{"only spaces", "   ", false},
+		{"only ideographic space", "\u3000", false},
+		{"NUL", "a\x00b", false},
+		{"tab", "a\tb", false},
+		{"newline", "a\n", false},
+		{"DEL", "a\x7f", false},
+		{"C1 NEL", "a\u0085", false},
+		{"C1 end", "a\u009f", false},
+		{"invalid UTF-8", "a\xffb", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := rollcall.ValidateIdentifier(c.id)
+			if c.ok && err != nil {
+				t.Fatalf("ValidateIdentifier(%q) = %v, want nil", c.id, err)
+			}
+			if !c.ok && rollcall.ErrorCode(err) != rollcall.CodeInvalid {
+				t.Fatalf("ValidateIdentifier(%q) = %v, want an invalid_request_error", c.id, err)
+			}
+		})
+	}
+}
+
+func TestIdentifierFromJSON(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		body string
+		want string // empty: rejected
+	}{
+		{`"u1"`, "u1"},
+		{`123`, "123"},
+		{`-5`, "-5"},
+		{`0`, "0"},
+		{`12345678901234567890123`, "12345678901234567890123"},
+		{`1.5`, ""},
+		{`1e3`, ""},
+		{`1.0`, ""},
+		{`true`, ""},
+		{`null`, ""},
+		{`["u1"]`, ""},
+		{`{"id":"u1"}`, ""},
+		{`""`, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.body, func(t *testing.T) {
+			v, err := rollcall.DecodeJSON([]byte(c.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := rollcall.IdentifierFromJSON(v)
+			if c.want == "" {
+				if rollcall.ErrorCode(err) != rollcall.CodeInvalid {
+					t.Fatalf("got %q, %v; want an invalid_request_error", got, err)
+				}
+				return
+			}
+			if err != nil || got != c.want {
+				t.Fatalf("got %q, %v; want %q", got, err, c.want)
+			}
+		})
+	}
+}
+
+func TestDecodeJSON(t *testing.T) {
+	t.Parallel()
+	bad := map[string]string{
+		"invalid UTF-8":  "{\"a\":\"\xff\"}",
+		"trailing data":  `{"a":1} {"b":2}`,
+		"trailing comma": `{"a":1,}`,
+		"empty":          ``,
+		"truncated":      `{"a":`,
+		"garbage after":  `{"a":1}x`,
+	}
+	for name, body := range bad {
+		t.Run(name, func(t *testing.T) {
+			_, err := rollcall.DecodeJSON([]byte(body))
+			if rollcall.ErrorCode(err) != rollcall.CodeInvalid {
+				t.Fatalf("DecodeJSON(%q) = %v, want an invalid_request_error", body, err)
+			}
+		})
+	}
+
+	t.Run("trailing white space is fine", func(t *testing.T) {
+		if _, err := rollcall.DecodeJSON([]byte("{\"a\":1}\n\t ")); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestPropertiesFromJSON(t *testing.T) {
+	t.Parallel()
+	props := mustProps(t, `{"a":1,"a":2,"n":null,"big":12345678901234567890,`+
+		`"small":0.1000000000000000055511151231257827,"html":"<b>&</b>",`+
+		`"nested":{"x":1,"x":[1,{"y":true}]},"$dot.key":"kept"}`)
+
+	want := map[string]string{
+		"a":        `2`,
+		"n":        `null`,
+		"big":      `12345678901234567890`,
+		"small":    `0.1000000000000000055511151231257827`,
+		"html":     `"<b>&</b>"`,
+		"nested":   `{"x":[1,{"y":true}]}`,
+		"$dot.key": `"kept"`,
+	}
+	if len(props) != len(want) {
+		t.Fatalf("got %d properties, want %d: %v", len(props), len(want), props)
+	}
+	for k, v := range want {
+		if string(props[k]) != v {
+			t.Errorf("property %q = %s, want %s", k, props[k], v)
+		}
+	}
+}
+
+func TestPropertiesFromJSONRejects(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"not an object":       `[1,2]`,
+		"a string":            `"x"`,
+		"empty key":           `{"":1}`,
+		"long key":            `{"` + strings.Repeat("k", 257) + `":1}`,
+		"NUL in key":          `{"a\u0000":1}`,
+		"NUL in value":        `{"a":"x\u0000"}`,
+		"NUL in nested key":   `{"a":{"b\u0000":1}}`,
+		"33 deep":             `{"a":` + strings.Repeat("[", 33) + strings.Repeat("]", 33) + `}`,
+		"huge exponent":       `{"a":1e200000}`,
+		"too many fractional": `{"a":1e-17000}`,
+	}
+	for name, body := range cases {
+		t.Run(name, func(t *testing.T) {
+			v, err := rollcall.DecodeJSON([]byte(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = rollcall.PropertiesFromJSON(v, 32)
+			var e *rollcall.Error
+			if !errors.As(err, &e) || e.Code != rollcall.CodeInvalid || e.Details == "" {
+				t.Fatalf("PropertiesFromJSON(%s) = %v, want an invalid_request_error", body, err)
+			}
+		})
+	}
+
+	t.Run("32 deep is allowed", func(t *testing.T) {
+		body := `{"a":` + strings.Repeat("[", 32) + strings.Repeat("]", 32) + `}`
+		if p := mustProps(t, body); string(p["a"]) != strings.Repeat("[", 32)+strings.Repeat("]", 32) {
+			t.Fatalf("got %s", p["a"])
+		}
+	})
+	t.Run("null means no change", func(t *testing.T) {
+		p, err := rollcall.PropertiesFromJSON(nil, 32)
+		if err != nil || p != nil {
+			t.Fatalf("got %v, %v; want nil, nil", p, err)
+		}
+	})
+}
+
+func TestMerge(t *testing.T) {
+	t.Parallel()
+	stored := rollcall.Properties{"a": json.RawMessage(`1`), "b": json.RawMessage(`2`)}
+	stored.Merge(rollcall.Properties{"b": json.RawMessage(`null`), "c": json.RawMessage(`3`)})
+
+	want := map[string]string{"a": "1", "b": "null", "c": "3"}
+	for k, v := range want {
+		if string(stored[k]) != v {
+			t.Errorf("%s = %s, want %s", k, stored[k], v)
+		}
+	}
+}
+
+func mustProps(t testing.TB, body string) rollcall.Properties {
+	t.Helper()
+	v, err := rollcall.DecodeJSON([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := rollcall.PropertiesFromJSON(v, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
