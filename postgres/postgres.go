@@ -3,81 +3,83 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rollcall/rollcall"
 )
 
-// Store keeps rollcall data in a PostgreSQL database.
+// DefaultMaxConns bounds the pool when the URL has no pool_max_conns.
+const DefaultMaxConns = 16
+
+// DefaultStatementTimeout is the statement_timeout each connection gets
+// when the URL sets none, so a stuck query cannot hold a request forever.
+const DefaultStatementTimeout = "10s"
+
+// Store keeps users, groups, memberships and API keys in PostgreSQL. It is
+// safe for concurrent use, and any number of Stores, in any number of
+// processes, may share one database.
 type Store struct {
+	pool   *pgxpool.Pool
 	limits rollcall.Limits
 }
 
 var _ rollcall.Store = (*Store)(nil)
 
-var errTODO = errors.New("postgres store: not implemented yet")
-
-// Open connects to the database at url and applies pending migrations.
+// Open connects to the database at url (a postgres:// URL or a key=value
+// connection string), applies the migrations it lacks and returns the
+// store. Pool settings such as pool_max_conns and runtime parameters such as
+// search_path or statement_timeout may be given in the URL.
 func Open(ctx context.Context, url string, limits rollcall.Limits) (*Store, error) {
-	return nil, errTODO
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		// The parse error may quote the URL, password included.
+		return nil, errors.New("parse postgres URL: the URL is not a valid connection string")
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = DefaultMaxConns
+	}
+	if _, ok := cfg.ConnConfig.RuntimeParams["statement_timeout"]; !ok {
+		cfg.ConnConfig.RuntimeParams["statement_timeout"] = DefaultStatementTimeout
+	}
+
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres pool: %w", err)
+	}
+	if err := migrate(ctx, pool); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("migrate postgres schema: %w", err)
+	}
+	return &Store{pool: pool, limits: limits}, nil
 }
 
-// Identify applies items in order in one transaction.
-func (s *Store) Identify(ctx context.Context, env string, items []rollcall.Identify) error {
-	return errTODO
+// Ping reports whether the database answers; it fails while the database is
+// unreachable and succeeds again once the pool has reconnected.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("ping postgres: %w", err)
+	}
+	return nil
 }
 
-// User returns one user with its groups.
-func (s *Store) User(ctx context.Context, env, identifier string) (rollcall.User, error) {
-	return rollcall.User{}, errTODO
+// Close waits for connections in use to be returned and closes the pool.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
 }
 
-// Users returns one page of users.
-func (s *Store) Users(ctx context.Context, env string, q rollcall.UserQuery) (rollcall.UserPage, error) {
-	return rollcall.UserPage{}, errTODO
+// isCode reports whether err is a PostgreSQL error with that SQLSTATE.
+func isCode(err error, code string) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == code
 }
 
-// DeleteUser removes a user and its memberships.
-func (s *Store) DeleteUser(ctx context.Context, env, identifier string) error { return errTODO }
-
-// Group returns one group with its member count.
-func (s *Store) Group(ctx context.Context, env, identifier string) (rollcall.Group, error) {
-	return rollcall.Group{}, errTODO
-}
-
-// Groups returns one page of groups.
-func (s *Store) Groups(ctx context.Context, env string, p rollcall.PageRequest) (rollcall.GroupPage, error) {
-	return rollcall.GroupPage{}, errTODO
-}
-
-// GroupMembers returns one page of a group's members.
-func (s *Store) GroupMembers(ctx context.Context, env, group string, p rollcall.PageRequest) (rollcall.UserPage, error) {
-	return rollcall.UserPage{}, errTODO
-}
-
-// DeleteGroup removes a group and its memberships.
-func (s *Store) DeleteGroup(ctx context.Context, env, identifier string) error { return errTODO }
-
-// DeleteMembership removes one membership.
-func (s *Store) DeleteMembership(ctx context.Context, env, user, group string) error {
-	return errTODO
-}
-
-// CreateKey stores a new key.
-func (s *Store) CreateKey(ctx context.Context, key rollcall.APIKey) error { return errTODO }
-
-// KeyByPrefix returns the key with that prefix.
-func (s *Store) KeyByPrefix(ctx context.Context, prefix string) (rollcall.APIKey, error) {
-	return rollcall.APIKey{}, errTODO
-}
-
-// Keys lists every key.
-func (s *Store) Keys(ctx context.Context) ([]rollcall.APIKey, error) { return nil, errTODO }
-
-// RevokeKey revokes the key with that prefix.
-func (s *Store) RevokeKey(ctx context.Context, prefix string) error { return errTODO }
-
-// Ping reports whether the database answers.
-func (s *Store) Ping(ctx context.Context) error { return errTODO }
-
-// Close releases the pool.
-func (s *Store) Close() error { return nil }
+// The SQLSTATEs this package reacts to.
+const (
+	codeUniqueViolation      = "23505"
+	codeSerializationFailure = "40001"
+	codeDeadlockDetected     = "40P01"
+)

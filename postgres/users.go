@@ -1,0 +1,172 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/rollcall/rollcall"
+)
+
+// userColumns reads a user with its groups in one statement, so the groups
+// come from the same snapshot as the user.
+const userColumns = `u.identifier, u.properties, u.created_at, u.updated_at,
+	ARRAY(SELECT m.group_id FROM memberships m
+	      WHERE m.env = u.env AND m.user_id = u.identifier ORDER BY m.group_id)`
+
+// User returns one user with its groups.
+func (s *Store) User(ctx context.Context, env, identifier string) (rollcall.User, error) {
+	row := s.pool.QueryRow(ctx, `SELECT `+userColumns+`
+		FROM users u WHERE u.env = $1 AND u.identifier = $2`, env, identifier)
+	u, err := scanUser(row)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return rollcall.User{}, rollcall.Errorf(rollcall.CodeNotFound,
+			"no user %q in this environment", identifier)
+	}
+	if err != nil {
+		return rollcall.User{}, fmt.Errorf("read user: %w", err)
+	}
+	return u, nil
+}
+
+func scanUser(row pgx.Row) (rollcall.User, error) {
+	var u rollcall.User
+	var props []byte
+	if err := row.Scan(&u.Identifier, &props, &u.CreatedAt, &u.UpdatedAt, &u.Groups); err != nil {
+		return rollcall.User{}, err
+	}
+
+	var err error
+	if u.Properties, err = decodeProperties(props); err != nil {
+		return rollcall.User{}, err
+	}
+	if len(u.Groups) == 0 {
+		u.Groups = []string{}
+	}
+	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
+	return u, nil
+}
+
+// query builds a statement with numbered parameters.
+type query struct {
+	sql  strings.Builder
+	args []any
+}
+
+// arg adds a parameter and returns its placeholder.
+func (q *query) arg(v any) string {
+	q.args = append(q.args, v)
+	return "$" + strconv.Itoa(len(q.args))
+}
+
+// Users returns one page of users, in identifier order or most recently
+// updated first, optionally filtered by Search.
+func (s *Store) Users(ctx context.Context, env string, uq rollcall.UserQuery) (rollcall.UserPage, error) {
+	list := listUsers
+	if uq.Order == rollcall.ByUpdatedDesc {
+		list = listUsersUpdated
+	}
+	after, more, err := decodeCursor(uq.Cursor, list)
+	if err != nil {
+		return rollcall.UserPage{}, err
+	}
+
+	var q query
+	fmt.Fprintf(&q.sql, "SELECT %s FROM users u WHERE u.env = %s", userColumns, q.arg(env))
+	if uq.Search != "" {
+		// starts_with compares bytes under a deterministic collation, and
+		// unlike LIKE gives no meaning to % or _ in the search text.
+		p := q.arg(uq.Search)
+		fmt.Fprintf(&q.sql, ` AND (starts_with(u.identifier, %[1]s)
+			OR (jsonb_typeof(u.properties->'email') = 'string'
+			    AND starts_with(lower(u.properties->>'email'), lower(%[1]s))))`, p)
+	}
+	orderUsers(&q, list, after, more)
+
+	limit := pageLimit(uq.Limit)
+	fmt.Fprintf(&q.sql, " LIMIT %s", q.arg(limit+1))
+	return s.userPage(ctx, &q, list, limit)
+}
+
+// orderUsers adds the keyset condition and the order of a users list.
+func orderUsers(q *query, list string, after cursor, more bool) {
+	if list == listUsers {
+		if more {
+			fmt.Fprintf(&q.sql, " AND u.identifier > %s", q.arg(after.After))
+		}
+		q.sql.WriteString(" ORDER BY u.identifier")
+		return
+	}
+
+	if more {
+		at, id := q.arg(time.UnixMicro(after.Updated)), q.arg(after.After)
+		fmt.Fprintf(&q.sql, " AND (u.updated_at < %[1]s OR (u.updated_at = %[1]s AND u.identifier > %[2]s))",
+			at, id)
+	}
+	q.sql.WriteString(" ORDER BY u.updated_at DESC, u.identifier")
+}
+
+// userPage runs a query that asks for one row more than limit, to learn
+// whether a next page exists.
+func (s *Store) userPage(ctx context.Context, q *query, list string, limit int) (rollcall.UserPage, error) {
+	rows, err := s.pool.Query(ctx, q.sql.String(), q.args...)
+	if err != nil {
+		return rollcall.UserPage{}, fmt.Errorf("list users: %w", err)
+	}
+	defer rows.Close()
+
+	page := rollcall.UserPage{Users: []rollcall.User{}}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return rollcall.UserPage{}, fmt.Errorf("list users: %w", err)
+		}
+		page.Users = append(page.Users, u)
+	}
+	if err := rows.Err(); err != nil {
+		return rollcall.UserPage{}, fmt.Errorf("list users: %w", err)
+	}
+
+	if len(page.Users) > limit {
+		page.Users = page.Users[:limit]
+		last := page.Users[limit-1]
+		c := cursor{List: list, After: last.Identifier}
+		if list == listUsersUpdated {
+			c.Updated = last.UpdatedAt.UnixMicro()
+		}
+		page.NextCursor = c.encode()
+	}
+	return page, nil
+}
+
+// DeleteUser removes a user; its memberships go with it by cascade.
+func (s *Store) DeleteUser(ctx context.Context, env, identifier string) error {
+	tag, err := s.pool.Exec(ctx, "DELETE FROM users WHERE env = $1 AND identifier = $2",
+		env, identifier)
+	if err != nil {
+		return fmt.Errorf("delete user: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return rollcall.Errorf(rollcall.CodeNotFound, "no user %q in this environment", identifier)
+	}
+	return nil
+}
+
+// DeleteMembership removes one user's membership of one group.
+func (s *Store) DeleteMembership(ctx context.Context, env, user, group string) error {
+	tag, err := s.pool.Exec(ctx,
+		"DELETE FROM memberships WHERE env = $1 AND user_id = $2 AND group_id = $3",
+		env, user, group)
+	if err != nil {
+		return fmt.Errorf("delete membership: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return rollcall.Errorf(rollcall.CodeNotFound,
+			"user %q is not a member of group %q in this environment", user, group)
+	}
+	return nil
+}
