@@ -5,6 +5,9 @@
 package httpapi
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"io"
 	"log/slog"
 	"net/http"
@@ -26,19 +29,27 @@ type Config struct {
 	// RateLimit is how many requests per second each key may make; 0 turns
 	// rate limiting off.
 	RateLimit float64
-	// RateBurst is how many requests a key may make at once.
+	// RateBurst is how many requests a key may make at once; below 1 means
+	// the rate rounded up.
 	RateBurst int
 	// KeyCacheTTL is how long a key lookup is reused; 0 looks keys up on
 	// every request, so a revocation takes effect at once.
 	KeyCacheTTL time.Duration
 }
 
-// API is the HTTP handler of the JSON API.
+// API is the HTTP handler of the JSON API. It is safe for concurrent use.
 type API struct {
-	cfg Config
-	log *slog.Logger
-	mux *http.ServeMux
+	store    rollcall.Store
+	limits   rollcall.Limits
+	log      *slog.Logger
+	registry *prometheus.Registry
+	mux      *http.ServeMux
+	metrics  *metrics
+	keys     *keyCache
+	limiter  *limiter
 }
+
+var _ http.Handler = (*API)(nil)
 
 // New returns an API serving cfg.Store.
 func New(cfg Config) *API {
@@ -50,10 +61,133 @@ func New(cfg Config) *API {
 		cfg.Registry = prometheus.NewRegistry()
 	}
 
-	return &API{cfg: cfg, log: log, mux: http.NewServeMux()}
+	a := &API{
+		store:    cfg.Store,
+		limits:   cfg.Limits,
+		log:      log,
+		registry: cfg.Registry,
+		mux:      http.NewServeMux(),
+		metrics:  newMetrics(cfg.Registry),
+		keys:     newKeyCache(cfg.Store, cfg.KeyCacheTTL),
+		limiter:  newLimiter(cfg.RateLimit, cfg.RateBurst),
+	}
+	for _, rt := range a.routes() {
+		a.mux.Handle(rt.pattern, a.serveRoute(rt))
+	}
+	return a
 }
 
-// ServeHTTP answers one request.
+// exchange is what the steps of one request share.
+type exchange struct {
+	id    string
+	route string
+	env   string
+	start time.Time
+}
+
+type exchangeKey struct{}
+
+// ServeHTTP answers one request: it names it, finds its route, and logs and
+// counts it once it is answered, even if a handler panics.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	a.mux.ServeHTTP(w, r)
+	ex := &exchange{id: newRequestID(), start: time.Now()}
+	sw := &statusWriter{ResponseWriter: w}
+	sw.Header().Set("X-Request-Id", ex.id)
+	defer a.finish(sw, r, ex)
+	defer a.recoverPanic(sw, ex)
+
+	if !a.match(sw, r, ex) {
+		return
+	}
+	ctx := context.WithValue(r.Context(), exchangeKey{}, ex)
+	a.mux.ServeHTTP(sw, r.WithContext(ctx))
+}
+
+// finish logs the request's one line and counts it.
+func (a *API) finish(w *statusWriter, r *http.Request, ex *exchange) {
+	elapsed := time.Since(ex.start)
+	route := ex.route
+	if route == "" {
+		route = "unmatched"
+	}
+	a.metrics.observe(route, r.Method, w.Status(), elapsed)
+
+	attrs := []slog.Attr{
+		slog.String("request_id", ex.id),
+		slog.String("method", r.Method),
+		slog.String("route", route),
+		slog.Int("status", w.Status()),
+		slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
+		slog.Int64("bytes", w.bytes),
+	}
+	if ex.env != "" {
+		attrs = append(attrs, slog.String("env", ex.env))
+	}
+	a.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+}
+
+// recoverPanic turns a handler's panic into a 500 answer and a log line
+// rather than a dropped connection.
+func (a *API) recoverPanic(w *statusWriter, ex *exchange) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	if p == http.ErrAbortHandler {
+		panic(p)
+	}
+
+	a.log.Error("panic", slog.String("request_id", ex.id),
+		slog.String("route", ex.route), slog.Any("panic", p))
+	if w.status == 0 {
+		writeJSON(w, http.StatusInternalServerError, errorBody{
+			Code:    rollcall.CodeInternal,
+			Details: rollcall.ErrorDetails(nil, false),
+		})
+	}
+}
+
+// newRequestID returns 16 random hex characters.
+func newRequestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// statusWriter remembers the status and size of an answer.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+// WriteHeader records the status.
+func (w *statusWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+// Write records the size.
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(p)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Status returns the status sent, 200 if the handler wrote nothing.
+func (w *statusWriter) Status() int {
+	if w.status == 0 {
+		return http.StatusOK
+	}
+	return w.status
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter {
+	return w.ResponseWriter
 }

@@ -1,0 +1,142 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rollcall/rollcall"
+)
+
+// admit checks that r may call rt: a good key of the right kind, an allowed
+// origin and room under the rate limit. Public routes admit everyone.
+func (a *API) admit(w http.ResponseWriter, r *http.Request, rt route, ex *exchange) (rollcall.APIKey, error) {
+	if rt.access == public {
+		return rollcall.APIKey{}, nil
+	}
+
+	key, err := a.authenticate(r.Context(), r)
+	if err != nil {
+		return rollcall.APIKey{}, err
+	}
+	ex.env = key.Environment
+
+	if key.Kind != rollcall.KeyServer && rt.access == reader {
+		return rollcall.APIKey{}, rollcall.Errorf(rollcall.CodeForbidden,
+			"browser keys may call only the identify endpoints; use a server key")
+	}
+	if origin := r.Header.Get("Origin"); origin != "" && key.Kind == rollcall.KeyBrowser &&
+		!key.AllowsOrigin(origin) {
+		// An origin the key refuses is not echoed back to the browser.
+		w.Header().Del("Access-Control-Allow-Origin")
+		return rollcall.APIKey{}, rollcall.Errorf(rollcall.CodeForbidden,
+			"the origin %.100q is not on this browser key's list of allowed origins", origin)
+	}
+	if err := a.limiter.allow(w, key.Prefix); err != nil {
+		return rollcall.APIKey{}, err
+	}
+	return key, nil
+}
+
+// authenticate finds the active key that r presents.
+func (a *API) authenticate(ctx context.Context, r *http.Request) (rollcall.APIKey, error) {
+	secret, err := presentedSecret(r)
+	if err != nil {
+		return rollcall.APIKey{}, err
+	}
+	prefix, ok := rollcall.SecretPrefix(secret)
+	if !ok {
+		return rollcall.APIKey{}, rollcall.Errorf(rollcall.CodeUnauthorized,
+			"the API key is malformed: rollcall keys start with rcs_ or rcb_ and are 44 characters long")
+	}
+
+	key, err := a.keys.lookup(ctx, prefix)
+	if rollcall.ErrorCode(err) == rollcall.CodeNotFound || (err == nil && !key.Matches(secret)) {
+		return rollcall.APIKey{}, rollcall.Errorf(rollcall.CodeUnauthorized,
+			"the API key is not known; check that it was copied whole")
+	}
+	if err != nil {
+		return rollcall.APIKey{}, fmt.Errorf("look up key: %w", err)
+	}
+	if key.Revoked() {
+		return rollcall.APIKey{}, rollcall.Errorf(rollcall.CodeUnauthorized,
+			"the API key has been revoked; create a new one")
+	}
+	return key, nil
+}
+
+// presentedSecret reads the key from the x-api-key header, or else from an
+// Authorization header: Bearer KEY, or Basic with the key as the user name
+// (as Segment's webhook destination sends it) or, when the user name is
+// empty, as the password.
+func presentedSecret(r *http.Request) (string, error) {
+	if key := r.Header.Get("X-Api-Key"); key != "" {
+		return key, nil
+	}
+	auth := r.Header.Get("Authorization")
+	if auth == "" {
+		return "", rollcall.Errorf(rollcall.CodeUnauthorized,
+			"no API key: send it in the x-api-key header or as Authorization: Bearer KEY")
+	}
+
+	scheme, token, _ := strings.Cut(auth, " ")
+	if strings.EqualFold(scheme, "Bearer") {
+		return strings.TrimSpace(token), nil
+	}
+	if user, pass, ok := r.BasicAuth(); ok {
+		if user == "" {
+			return pass, nil
+		}
+		return user, nil
+	}
+	return "", rollcall.Errorf(rollcall.CodeUnauthorized,
+		"the Authorization header must be Bearer KEY or Basic with the key as the user name")
+}
+
+// keyCache remembers key lookups for a while, so a busy deployment does not
+// read the key table on every request. With a zero TTL it always asks the
+// store. Only keys that exist are cached; their number is bounded by the
+// store.
+type keyCache struct {
+	store rollcall.KeyStore
+	ttl   time.Duration
+
+	mu      sync.Mutex
+	entries map[string]cachedKey
+}
+
+type cachedKey struct {
+	key     rollcall.APIKey
+	expires time.Time
+}
+
+func newKeyCache(store rollcall.KeyStore, ttl time.Duration) *keyCache {
+	return &keyCache{store: store, ttl: ttl, entries: make(map[string]cachedKey)}
+}
+
+// lookup returns the key with that prefix, from the cache when fresh.
+func (c *keyCache) lookup(ctx context.Context, prefix string) (rollcall.APIKey, error) {
+	if c.ttl <= 0 {
+		return c.store.KeyByPrefix(ctx, prefix)
+	}
+
+	now := time.Now()
+	c.mu.Lock()
+	e, ok := c.entries[prefix]
+	c.mu.Unlock()
+	if ok && now.Before(e.expires) {
+		return e.key, nil
+	}
+
+	key, err := c.store.KeyByPrefix(ctx, prefix)
+	if err != nil {
+		return rollcall.APIKey{}, fmt.Errorf("read key: %w", err)
+	}
+	c.mu.Lock()
+	c.entries[prefix] = cachedKey{key: key, expires: now.Add(c.ttl)}
+	c.mu.Unlock()
+	return key, nil
+}

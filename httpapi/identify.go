@@ -1,0 +1,84 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/rollcall/rollcall"
+)
+
+type countBody struct {
+	Count int `json:"count"`
+}
+
+// identify returns the handler of an identify endpoint whose body decode
+// reads. batch endpoints get the larger body limit.
+func (a *API) identify(decode decoder, batch bool) handler {
+	return func(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
+		items, err := a.decodeBody(w, r, decode, batch)
+		if err != nil {
+			return err
+		}
+		return a.write(w, r, key, items, len(items))
+	}
+}
+
+// identifyPath handles the older POST /identify/{identifier}, whose body is
+// the properties object and whose path names the user.
+func (a *API) identifyPath(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
+	items, err := a.decodeBody(w, r, decodeProperties(r.PathValue("identifier")), false)
+	if err != nil {
+		return err
+	}
+	return a.write(w, r, key, items, len(items))
+}
+
+// identifySegment handles one Segment event, which counts as one item
+// whether it upserts a group, a group and a membership, or nothing.
+func (a *API) identifySegment(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
+	items, err := a.decodeBody(w, r, decodeSegment, false)
+	if err != nil {
+		return err
+	}
+	return a.write(w, r, key, items, min(len(items), 1))
+}
+
+// decodeBody reads and decodes the request body within the endpoint's size
+// limit.
+func (a *API) decodeBody(w http.ResponseWriter, r *http.Request, decode decoder, batch bool) ([]rollcall.Identify, error) {
+	limit := a.limits.MaxBodyBytes
+	if batch {
+		limit = a.limits.MaxBatchBodyBytes
+	}
+
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return nil, rollcall.Errorf(rollcall.CodeTooLarge,
+			"the body is larger than %d bytes, the limit of this endpoint", limit)
+	}
+	if err != nil {
+		return nil, rollcall.Errorf(rollcall.CodeInvalid, "the body could not be read completely")
+	}
+
+	body, err := rollcall.DecodeJSON(data)
+	if err != nil {
+		return nil, err
+	}
+	return decode(body, a.limits)
+}
+
+// write stores items in one transaction and answers the count.
+func (a *API) write(w http.ResponseWriter, r *http.Request, key rollcall.APIKey, items []rollcall.Identify, count int) error {
+	if len(items) > 0 {
+		if err := a.store.Identify(r.Context(), key.Environment, items); err != nil {
+			return fmt.Errorf("identify: %w", err)
+		}
+	}
+
+	a.metrics.items.Add(float64(count))
+	writeJSON(w, http.StatusOK, countBody{Count: count})
+	return nil
+}

@@ -1,0 +1,188 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/rollcall/rollcall"
+)
+
+// Page sizes of the list endpoints.
+const (
+	defaultLimit = 100
+	maxLimit     = 1000
+)
+
+// userJSON is a user on the wire.
+type userJSON struct {
+	Identifier string              `json:"identifier"`
+	Properties rollcall.Properties `json:"properties"`
+	Groups     []string            `json:"groups"`
+	CreatedAt  string              `json:"createdAt"`
+	UpdatedAt  string              `json:"updatedAt"`
+}
+
+// groupJSON is a group on the wire.
+type groupJSON struct {
+	Identifier  string              `json:"identifier"`
+	Properties  rollcall.Properties `json:"properties"`
+	MemberCount int                 `json:"memberCount"`
+	CreatedAt   string              `json:"createdAt"`
+	UpdatedAt   string              `json:"updatedAt"`
+}
+
+type userPageJSON struct {
+	Users      []userJSON `json:"users"`
+	NextCursor string     `json:"nextCursor,omitempty"`
+}
+
+type groupPageJSON struct {
+	Groups     []groupJSON `json:"groups"`
+	NextCursor string      `json:"nextCursor,omitempty"`
+}
+
+func toUserJSON(u rollcall.User) userJSON {
+	out := userJSON{
+		Identifier: u.Identifier,
+		Properties: nonNil(u.Properties),
+		Groups:     u.Groups,
+		CreatedAt:  rollcall.FormatTime(u.CreatedAt),
+		UpdatedAt:  rollcall.FormatTime(u.UpdatedAt),
+	}
+	if out.Groups == nil {
+		out.Groups = []string{}
+	}
+	return out
+}
+
+func toGroupJSON(g rollcall.Group) groupJSON {
+	return groupJSON{
+		Identifier:  g.Identifier,
+		Properties:  nonNil(g.Properties),
+		MemberCount: g.MemberCount,
+		CreatedAt:   rollcall.FormatTime(g.CreatedAt),
+		UpdatedAt:   rollcall.FormatTime(g.UpdatedAt),
+	}
+}
+
+func toUserPage(p rollcall.UserPage) userPageJSON {
+	out := userPageJSON{Users: make([]userJSON, 0, len(p.Users)), NextCursor: p.NextCursor}
+	for _, u := range p.Users {
+		out.Users = append(out.Users, toUserJSON(u))
+	}
+	return out
+}
+
+// nonNil makes properties encode as {} rather than null.
+func nonNil(p rollcall.Properties) rollcall.Properties {
+	if p == nil {
+		return rollcall.Properties{}
+	}
+	return p
+}
+
+func (a *API) getUser(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
+	u, err := a.store.User(r.Context(), key.Environment, r.PathValue("identifier"))
+	if err != nil {
+		return fmt.Errorf("read user: %w", err)
+	}
+	writeJSON(w, http.StatusOK, toUserJSON(u))
+	return nil
+}
+
+func (a *API) listUsers(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
+	page, err := pageRequest(r)
+	if err != nil {
+		return err
+	}
+
+	users, err := a.store.Users(r.Context(), key.Environment, rollcall.UserQuery{PageRequest: page})
+	if err != nil {
+		return fmt.Errorf("list users: %w", err)
+	}
+	writeJSON(w, http.StatusOK, toUserPage(users))
+	return nil
+}
+
+func (a *API) getGroup(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
+	g, err := a.store.Group(r.Context(), key.Environment, r.PathValue("identifier"))
+	if err != nil {
+		return fmt.Errorf("read group: %w", err)
+	}
+	writeJSON(w, http.StatusOK, toGroupJSON(g))
+	return nil
+}
+
+func (a *API) listGroups(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
+	page, err := pageRequest(r)
+	if err != nil {
+		return err
+	}
+
+	groups, err := a.store.Groups(r.Context(), key.Environment, page)
+	if err != nil {
+		return fmt.Errorf("list groups: %w", err)
+	}
+	out := groupPageJSON{Groups: make([]groupJSON, 0, len(groups.Groups)), NextCursor: groups.NextCursor}
+	for _, g := range groups.Groups {
+		out.Groups = append(out.Groups, toGroupJSON(g))
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (a *API) listMembers(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
+	page, err := pageRequest(r)
+	if err != nil {
+		return err
+	}
+
+	users, err := a.store.GroupMembers(r.Context(), key.Environment, r.PathValue("identifier"), page)
+	if err != nil {
+		return fmt.Errorf("list members: %w", err)
+	}
+	writeJSON(w, http.StatusOK, toUserPage(users))
+	return nil
+}
+
+func (a *API) deleteUser(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
+	if err := a.store.DeleteUser(r.Context(), key.Environment, r.PathValue("identifier")); err != nil {
+		return fmt.Errorf("delete user: %w", err)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) deleteGroup(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
+	if err := a.store.DeleteGroup(r.Context(), key.Environment, r.PathValue("identifier")); err != nil {
+		return fmt.Errorf("delete group: %w", err)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) deleteMembership(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
+	user, group := r.PathValue("identifier"), r.PathValue("group")
+	if err := a.store.DeleteMembership(r.Context(), key.Environment, user, group); err != nil {
+		return fmt.Errorf("delete membership: %w", err)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// pageRequest reads the limit and cursor query parameters. An empty limit
+// is the default.
+func pageRequest(r *http.Request) (rollcall.PageRequest, error) {
+	q := r.URL.Query()
+	p := rollcall.PageRequest{Limit: defaultLimit, Cursor: q.Get("cursor")}
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > maxLimit {
+			return p, rollcall.Errorf(rollcall.CodeInvalid,
+				"limit must be a whole number from 1 to %d, not %.20q", maxLimit, s)
+		}
+		p.Limit = n
+	}
+	return p, nil
+}
