@@ -1,0 +1,38 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/rollcall/rollcall"
+)
+
+func runKeysRevoke(ctx context.Context, env Env, args []string) error {
+	fs := newFlagSet("keys revoke", "[--db PATH] PREFIX")
+	db := dbFlag(fs)
+	if err := parseFlags(fs, args, env, "db"); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("name one key prefix, as 'rollcall keys list' shows it")
+	}
+
+	// A whole key pasted by mistake still names its key.
+	prefix := fs.Arg(0)
+	if p, ok := rollcall.SecretPrefix(prefix); ok {
+		prefix = p
+	}
+
+	err := withStore(ctx, *db, func(s rollcall.Store) error {
+		return s.RevokeKey(ctx, prefix)
+	})
+	if rollcall.ErrorCode(err) == rollcall.CodeNotFound {
+		return fmt.Errorf("no key has the prefix %q; 'rollcall keys list' shows them", prefix)
+	}
+	if err != nil {
+		return fmt.Errorf("revoke key: %w", err)
+	}
+
+	fmt.Fprintf(env.Stdout, "Revoked key %s; it now answers 401.\n", prefix)
+	return nil
+}
