@@ -1,0 +1,215 @@
+package webui
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/rollcall/rollcall"
+)
+
+// The cookies of the web pages. Both are HttpOnly, SameSite=Strict and
+// limited to /ui.
+const (
+	// sessionCookie holds prefix.expiry.mac: the key's prefix, the Unix
+	// second the session ends and an HMAC over both. It never holds a key.
+	sessionCookie = "rollcall_session"
+	// signInCookie holds the random token that the sign-in form must echo
+	// (a double-submit token against cross-site sign-in).
+	signInCookie = "rollcall_signin"
+)
+
+// csrfField is the name of the hidden form field that carries the token.
+const csrfField = "csrf"
+
+// maxFormBytes bounds the body of the forms; they carry a key at most.
+const maxFormBytes = 16 << 10
+
+// errNoSession means the request carries no valid session: absent,
+// tampered, expired, or its key revoked or gone.
+var errNoSession = errors.New("no valid session")
+
+// session is a signed-in person's access. Everything it reaches belongs to
+// the environment of the key that signed in.
+type session struct {
+	prefix string
+	env    string
+	// csrf is the token every form of this session carries.
+	csrf string
+}
+
+// mac signs a session value with the stored hash of the key. Every server
+// reads that hash from the store, so any server accepts the session, and
+// revoking or deleting the key ends it.
+func mac(hash []byte, purpose, prefix string, expiry int64) []byte {
+	m := hmac.New(sha256.New, hash)
+	fmt.Fprintf(m, "rollcall webui %s|%s|%d", purpose, prefix, expiry)
+	return m.Sum(nil)
+}
+
+// newSession returns the cookie that opens a session for key.
+func (ui *UI) newSession(key rollcall.APIKey) *http.Cookie {
+	expiry := ui.now().Add(ui.sessionTTL).Unix()
+	sum := mac(key.Hash, "session", key.Prefix, expiry)
+	value := key.Prefix + "." + strconv.FormatInt(expiry, 10) + "." +
+		base64.RawURLEncoding.EncodeToString(sum)
+	return ui.cookie(sessionCookie, value, int(ui.sessionTTL.Seconds()))
+}
+
+// cookie returns a cookie of the web pages; maxAge below zero deletes it.
+func (ui *UI) cookie(name, value string, maxAge int) *http.Cookie {
+	return &http.Cookie{
+		Name:     name,
+		Value:    value,
+		Path:     "/ui",
+		MaxAge:   maxAge,
+		HttpOnly: true,
+		Secure:   ui.secure,
+		SameSite: http.SameSiteStrictMode,
+	}
+}
+
+// session checks the request's session cookie against the key store. It
+// returns errNoSession when there is no usable session, and another error
+// only when the store fails.
+func (ui *UI) session(r *http.Request) (session, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return session{}, errNoSession
+	}
+	prefix, expiry, sum, ok := parseSession(c.Value)
+	if !ok || expiry <= ui.now().Unix() {
+		return session{}, errNoSession
+	}
+
+	key, err := ui.store.KeyByPrefix(r.Context(), prefix)
+	if rollcall.ErrorCode(err) == rollcall.CodeNotFound {
+		return session{}, errNoSession
+	}
+	if err != nil {
+		return session{}, fmt.Errorf("look up session key: %w", err)
+	}
+
+	if !hmac.Equal(sum, mac(key.Hash, "session", prefix, expiry)) ||
+		key.Revoked() || key.Kind != rollcall.KeyServer {
+		return session{}, errNoSession
+	}
+	csrf := base64.RawURLEncoding.EncodeToString(mac(key.Hash, "csrf", prefix, expiry))
+	return session{prefix: prefix, env: key.Environment, csrf: csrf}, nil
+}
+
+// parseSession splits a session cookie's value.
+func parseSession(value string) (prefix string, expiry int64, sum []byte, ok bool) {
+	parts := strings.Split(value, ".")
+	if len(parts) != 3 || parts[0] == "" {
+		return "", 0, nil, false
+	}
+	expiry, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil {
+		return "", 0, nil, false
+	}
+	sum, err = base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil || len(sum) != sha256.Size {
+		return "", 0, nil, false
+	}
+	return parts[0], expiry, sum, true
+}
+
+// sameOrigin refuses a form posted from another site: a browser names the
+// page's origin in Origin (checked against Host) and, in newer browsers,
+// says in Sec-Fetch-Site whether the page was of another site.
+func sameOrigin(r *http.Request) bool {
+	if site := r.Header.Get("Sec-Fetch-Site"); site == "cross-site" || site == "same-site" {
+		return false
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	return strings.EqualFold(u.Host, r.Host)
+}
+
+// tokenMatches compares a form's token with the expected one in constant
+// time; an empty expectation never matches.
+func tokenMatches(got, want string) bool {
+	return want != "" && hmac.Equal([]byte(got), []byte(want))
+}
+
+// randomToken returns 32 random bytes, base64url-encoded.
+func randomToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("read random bytes: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// sessionHandler serves a page for a signed-in person.
+type sessionHandler func(w http.ResponseWriter, r *http.Request, s session) error
+
+// withSession runs h only for a valid session, and for a POST only when it
+// comes from this site and carries the session's form token.
+func (ui *UI) withSession(h sessionHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s, err := ui.session(r)
+		if errors.Is(err, errNoSession) {
+			ui.requireSignIn(w, r)
+			return
+		}
+		if err != nil {
+			ui.fail(w, r, nil, err)
+			return
+		}
+
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			if !sameOrigin(r) || !tokenMatches(r.PostFormValue(csrfField), s.csrf) {
+				ui.fail(w, r, &s, errForbiddenForm)
+				return
+			}
+		}
+
+		w.Header().Set("Cache-Control", "no-store")
+		if err := h(w, r, s); err != nil {
+			ui.fail(w, r, &s, err)
+		}
+	}
+}
+
+// requireSignIn sends a person without a session to the sign-in page,
+// which brings them back to the page they asked for.
+func (ui *UI) requireSignIn(w http.ResponseWriter, r *http.Request) {
+	if _, err := r.Cookie(sessionCookie); err == nil {
+		http.SetCookie(w, ui.cookie(sessionCookie, "", -1))
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		ui.renderError(w, r, nil, http.StatusForbidden,
+			"Your session has ended, so nothing was changed. Sign in again and retry.")
+		return
+	}
+	next := r.URL.EscapedPath()
+	if r.URL.RawQuery != "" {
+		next += "?" + r.URL.RawQuery
+	}
+	http.Redirect(w, r, "/ui/signin?next="+url.QueryEscape(next), http.StatusSeeOther)
+}
+
+// safeNext keeps a return path only when it stays on these pages.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/ui/") || strings.ContainsAny(next, "\\\r\n") ||
+		strings.HasPrefix(next, "/ui/signin") {
+		return "/ui/users"
+	}
+	return next
+}
