@@ -1,0 +1,57 @@
+package transfer
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+)
+
+// CheckpointSuffix is added to an import file's name to name its
+// checkpoint file.
+const CheckpointSuffix = ".rollcall-progress"
+
+type checkpoint struct {
+	// Acknowledged is the last row such that every row up to it was
+	// imported or rejected.
+	Acknowledged int `json:"acknowledged"`
+}
+
+// WriteCheckpoint records that rows 1 to n are acknowledged. It writes a
+// new file and renames it over the old, so a crash leaves one or the
+// other. A crash between an acknowledgement and this write makes a resume
+// send at most the batches that were in flight again; identifies are
+// upserts, so that changes nothing.
+func WriteCheckpoint(path string, n int) error {
+	data, err := json.Marshal(checkpoint{Acknowledged: n})
+	if err != nil {
+		return fmt.Errorf("encode checkpoint: %w", err)
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write checkpoint: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("replace checkpoint: %w", err)
+	}
+	return nil
+}
+
+// ReadCheckpoint returns how many rows a checkpoint file records as
+// acknowledged; a missing file records none.
+func ReadCheckpoint(path string) (int, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read checkpoint: %w", err)
+	}
+
+	var c checkpoint
+	if err := json.Unmarshal(data, &c); err != nil {
+		return 0, fmt.Errorf("read checkpoint %s: %w", path, err)
+	}
+	return c.Acknowledged, nil
+}
