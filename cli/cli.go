@@ -51,6 +51,7 @@ func commands() []command {
 		{"keys create", "--env NAME --kind server|browser [flags]", "create an API key", runKeysCreate},
 		{"keys list", "[flags]", "list API keys (never whole keys)", runKeysList},
 		{"keys revoke", "[flags] PREFIX", "revoke an API key", runKeysRevoke},
+		{"bench", benchArgs, "measure a running server's throughput and latency", runBench},
 		{"version", "", "print the version", runVersion},
 	}
 }
