@@ -34,11 +34,11 @@ func noGroup(identifier string) error {
 func scanGroup(row pgx.Row) (rollcall.Group, error) {
 	var g rollcall.Group
 	var props []byte
-	if err := row.Scan(&g.Identifier, &props, &g.CreatedAt, &g.UpdatedAt, &g.MemberCount); err != nil {
+	err := row.Scan(&g.Identifier, &props, &g.CreatedAt, &g.UpdatedAt, &g.MemberCount)
+	if err != nil {
 		return rollcall.Group{}, err
 	}
 
-	var err error
 	if g.Properties, err = decodeProperties(props); err != nil {
 		return rollcall.Group{}, err
 	}
@@ -47,7 +47,9 @@ func scanGroup(row pgx.Row) (rollcall.Group, error) {
 }
 
 // Groups returns one page of groups in identifier order.
-func (s *Store) Groups(ctx context.Context, env string, p rollcall.PageRequest) (rollcall.GroupPage, error) {
+func (s *Store) Groups(
+	ctx context.Context, env string, p rollcall.PageRequest,
+) (rollcall.GroupPage, error) {
 	after, _, err := decodeCursor(p.Cursor, listGroups)
 	if err != nil {
 		return rollcall.GroupPage{}, err
@@ -84,14 +86,17 @@ func (s *Store) Groups(ctx context.Context, env string, p rollcall.PageRequest) 
 }
 
 // GroupMembers returns one page of a group's members in identifier order.
-func (s *Store) GroupMembers(ctx context.Context, env, group string, p rollcall.PageRequest) (rollcall.UserPage, error) {
+func (s *Store) GroupMembers(
+	ctx context.Context, env, group string, p rollcall.PageRequest,
+) (rollcall.UserPage, error) {
 	after, _, err := decodeCursor(p.Cursor, listMembers)
 	if err != nil {
 		return rollcall.UserPage{}, err
 	}
 
 	var exists bool
-	err = s.pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM groups WHERE env = $1 AND identifier = $2)",
+	err = s.pool.QueryRow(ctx,
+		"SELECT EXISTS (SELECT 1 FROM groups WHERE env = $1 AND identifier = $2)",
 		env, group).Scan(&exists)
 	if err != nil {
 		return rollcall.UserPage{}, fmt.Errorf("read group: %w", err)

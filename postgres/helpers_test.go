@@ -109,16 +109,25 @@ func openStore(t testing.TB, limits rollcall.Limits) *postgres.Store {
 	return openAt(t, schemaURL(t, newSchema(t)), limits)
 }
 
-// execSQL runs one statement on the test database in schema.
-func execSQL(t testing.TB, schema, sql string, args ...any) {
+// connectSchema opens a plain connection working in schema, closed when the
+// test ends.
+func connectSchema(t testing.TB, schema string) *pgx.Conn {
 	t.Helper()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, withParams(t, testURL(), map[string]string{"search_path": schema}))
+	params := map[string]string{"search_path": schema}
+	conn, err := pgx.Connect(ctx, withParams(t, testURL(), params))
 	if err != nil {
 		t.Fatalf("connect: %v", err)
 	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql, args...); err != nil {
+	t.Cleanup(func() { _ = conn.Close(ctx) })
+	return conn
+}
+
+// execSQL runs one statement on the test database in schema.
+func execSQL(t testing.TB, schema, sql string, args ...any) {
+	t.Helper()
+	_, err := connectSchema(t, schema).Exec(context.Background(), sql, args...)
+	if err != nil {
 		t.Fatalf("exec %q: %v", sql, err)
 	}
 }
@@ -126,15 +135,9 @@ func execSQL(t testing.TB, schema, sql string, args ...any) {
 // queryInt runs one query returning an integer in schema.
 func queryInt(t testing.TB, schema, sql string, args ...any) int {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, withParams(t, testURL(), map[string]string{"search_path": schema}))
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	defer conn.Close(ctx)
-
 	var n int
-	if err := conn.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+	err := connectSchema(t, schema).QueryRow(context.Background(), sql, args...).Scan(&n)
+	if err != nil {
 		t.Fatalf("query %q: %v", sql, err)
 	}
 	return n

@@ -85,11 +85,13 @@ func (b *identifyBatch) add(i int, item rollcall.Identify) error {
 		return b.upsert(upsertGroupSQL, step{i, "group", item.Identifier}, item.Properties)
 	}
 
-	if err := b.upsert(upsertUserSQL, step{i, "user", item.Identifier}, item.Properties); err != nil {
+	err := b.upsert(upsertUserSQL, step{i, "user", item.Identifier}, item.Properties)
+	if err != nil {
 		return err
 	}
 	for _, g := range item.Groups {
-		if err := b.upsert(upsertGroupSQL, step{i, "group", g.Identifier}, g.Properties); err != nil {
+		err := b.upsert(upsertGroupSQL, step{i, "group", g.Identifier}, g.Properties)
+		if err != nil {
 			return err
 		}
 		b.batch.Queue(insertMembershipSQL, b.env, item.Identifier, g.Identifier)

@@ -24,11 +24,13 @@ func (s *Store) CreateKey(ctx context.Context, key rollcall.APIKey) error {
 		origins = []string{}
 	}
 
-	_, err := s.pool.Exec(ctx, "INSERT INTO api_keys ("+keyColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7)",
+	_, err := s.pool.Exec(ctx,
+		"INSERT INTO api_keys ("+keyColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7)",
 		key.Prefix, key.Hash, key.Environment, string(key.Kind), origins,
 		storedTime(key.CreatedAt), revoked)
 	if isCode(err, codeUniqueViolation) {
-		return rollcall.Errorf(rollcall.CodeInvalid, "an API key with prefix %q already exists", key.Prefix)
+		return rollcall.Errorf(rollcall.CodeInvalid,
+			"an API key with prefix %q already exists", key.Prefix)
 	}
 	if err != nil {
 		return fmt.Errorf("create key: %w", err)
@@ -75,7 +77,8 @@ func scanKey(row pgx.Row) (rollcall.APIKey, error) {
 
 // Keys lists every key of every environment, oldest first.
 func (s *Store) Keys(ctx context.Context) ([]rollcall.APIKey, error) {
-	rows, err := s.pool.Query(ctx, "SELECT "+keyColumns+" FROM api_keys ORDER BY created_at, prefix")
+	rows, err := s.pool.Query(ctx,
+		"SELECT "+keyColumns+" FROM api_keys ORDER BY created_at, prefix")
 	if err != nil {
 		return nil, fmt.Errorf("list keys: %w", err)
 	}

@@ -44,7 +44,8 @@ func TestMigrations(t *testing.T) {
 				t.Errorf("Open %d: %v", i, err)
 			}
 		}
-		if n := queryInt(t, schema, "SELECT count(*) FROM schema_migrations WHERE version = 1"); n != 1 {
+		n := queryInt(t, schema, "SELECT count(*) FROM schema_migrations WHERE version = 1")
+		if n != 1 {
 			t.Errorf("migration 1 recorded %d times, want once", n)
 		}
 	})
@@ -71,7 +72,8 @@ func TestMigrations(t *testing.T) {
 		if got := string(u.Properties["plan"]); got != `"pro"` {
 			t.Errorf("plan after reopen = %s, want \"pro\"", got)
 		}
-		if again := queryInt(t, schema, "SELECT count(*) FROM schema_migrations"); again != applied {
+		again := queryInt(t, schema, "SELECT count(*) FROM schema_migrations")
+		if again != applied {
 			t.Errorf("schema_migrations has %d rows after reopen, had %d", again, applied)
 		}
 	})
@@ -81,7 +83,8 @@ func TestMigrations(t *testing.T) {
 		schema := newSchema(t)
 		conn := schemaURL(t, schema)
 		_ = openAt(t, conn, rollcall.DefaultLimits()).Close()
-		execSQL(t, schema, "INSERT INTO schema_migrations (version, name) VALUES (9999, 'future.sql')")
+		execSQL(t, schema,
+			"INSERT INTO schema_migrations (version, name) VALUES (9999, 'future.sql')")
 
 		s := openAt(t, conn, rollcall.DefaultLimits())
 		if err := s.Ping(context.Background()); err != nil {
@@ -153,7 +156,9 @@ func TestPropertyLimitRollsBackTheCall(t *testing.T) {
 	items := []rollcall.Identify{
 		{Identifier: "a", Properties: props(t, `{"x":1}`)},
 		{Identifier: "b", Properties: props(t, `{"x":1,"y":2}`),
-			Groups: []rollcall.GroupIdentify{{Identifier: "g", Properties: props(t, `{"p":1,"q":2,"r":3}`)}}},
+			Groups: []rollcall.GroupIdentify{
+				{Identifier: "g", Properties: props(t, `{"p":1,"q":2,"r":3}`)},
+			}},
 	}
 	err := s.Identify(ctx, "prod", items)
 

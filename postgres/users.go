@@ -65,7 +65,9 @@ func (q *query) arg(v any) string {
 
 // Users returns one page of users, in identifier order or most recently
 // updated first, optionally filtered by Search.
-func (s *Store) Users(ctx context.Context, env string, uq rollcall.UserQuery) (rollcall.UserPage, error) {
+func (s *Store) Users(
+	ctx context.Context, env string, uq rollcall.UserQuery,
+) (rollcall.UserPage, error) {
 	list := listUsers
 	if uq.Order == rollcall.ByUpdatedDesc {
 		list = listUsersUpdated
@@ -104,7 +106,8 @@ func orderUsers(q *query, list string, after cursor, more bool) {
 
 	if more {
 		at, id := q.arg(time.UnixMicro(after.Updated)), q.arg(after.After)
-		fmt.Fprintf(&q.sql, " AND (u.updated_at < %[1]s OR (u.updated_at = %[1]s AND u.identifier > %[2]s))",
+		fmt.Fprintf(&q.sql,
+			" AND (u.updated_at < %[1]s OR (u.updated_at = %[1]s AND u.identifier > %[2]s))",
 			at, id)
 	}
 	q.sql.WriteString(" ORDER BY u.updated_at DESC, u.identifier")
@@ -112,7 +115,9 @@ func orderUsers(q *query, list string, after cursor, more bool) {
 
 // userPage runs a query that asks for one row more than limit, to learn
 // whether a next page exists.
-func (s *Store) userPage(ctx context.Context, q *query, list string, limit int) (rollcall.UserPage, error) {
+func (s *Store) userPage(
+	ctx context.Context, q *query, list string, limit int,
+) (rollcall.UserPage, error) {
 	rows, err := s.pool.Query(ctx, q.sql.String(), q.args...)
 	if err != nil {
 		return rollcall.UserPage{}, fmt.Errorf("list users: %w", err)

@@ -44,7 +44,10 @@ func (w *writers) run(s rollcall.Store, user string) {
 		}
 
 		key := fmt.Sprintf("k%d", n)
-		item := rollcall.Identify{Identifier: user, Properties: rollcall.Properties{key: []byte("1")}}
+		item := rollcall.Identify{
+			Identifier: user,
+			Properties: rollcall.Properties{key: []byte("1")},
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		err := s.Identify(ctx, "prod", []rollcall.Identify{item})
 		cancel()
