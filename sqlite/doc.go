@@ -1,0 +1,36 @@
+// Package sqlite is rollcall's embedded store: one SQLite file, opened with
+// the pure-Go modernc.org/sqlite driver, so the binary needs no cgo.
+//
+// # Durability
+//
+// The file runs in WAL mode with synchronous=NORMAL. A commit then returns
+// once its frames are written to the WAL with write(2): they sit in the
+// operating system's page cache, which belongs to the kernel, not to the
+// process. Killing the process the next instant loses nothing, which is what
+// the contract promises for a 2xx. Only a kernel crash or a power cut before
+// the next checkpoint's fsync could lose the last commits, and even then the
+// database is never corrupted. synchronous=FULL would fsync on every commit
+// and buy protection against that too, at several times the cost per write.
+//
+// # Concurrency
+//
+// SQLite allows one writer at a time per file. The store keeps a writer
+// handle with a single connection whose transactions begin IMMEDIATE (the
+// driver's _txlock option), so a write takes the file's write lock before it
+// reads anything and two writes can never deadlock upgrading their locks.
+// Each identify reads the stored properties, merges them in Go and writes
+// them back inside that transaction, so concurrent merges of one user are
+// serialised and none is lost. Reads go through a separate pool that WAL
+// lets run alongside the writer, each seeing the last committed state.
+//
+// Other processes (the rollcall keys command, an importer) may open the same
+// file while a server runs: every connection waits up to busy_timeout for
+// the write lock instead of failing at once.
+//
+// # Layout
+//
+// Identifiers are TEXT compared with the BINARY collation, so order and
+// equality are byte for byte. Properties are the JSON text of the object,
+// with numbers kept exactly as sent. Times are integer Unix milliseconds in
+// UTC. The schema version lives in PRAGMA user_version.
+package sqlite

@@ -1,0 +1,163 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/rollcall/rollcall"
+)
+
+const selectGroupsSQL = `
+SELECT g.identifier, g.properties, g.created_at, g.updated_at,
+	(SELECT count(*) FROM memberships m WHERE m.group_id = g.id)
+FROM groups g`
+
+// Group returns one group with its member count.
+func (s *Store) Group(ctx context.Context, env, identifier string) (rollcall.Group, error) {
+	row := s.reader.QueryRowContext(ctx, selectGroupsSQL+` WHERE g.env = ? AND g.identifier = ?`,
+		env, identifier)
+	g, err := scanGroup(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return g, rollcall.Errorf(rollcall.CodeNotFound, "no group %q in this environment", identifier)
+	}
+	return g, err
+}
+
+// Groups returns one page of groups in identifier order.
+func (s *Store) Groups(ctx context.Context, env string, p rollcall.PageRequest) (rollcall.GroupPage, error) {
+	c, err := decodeCursor(p.Cursor, orderIdentifier)
+	if err != nil {
+		return rollcall.GroupPage{}, err
+	}
+	after := ""
+	if c != nil {
+		after = c.Identifier
+	}
+
+	limit := pageLimit(p.Limit)
+	rows, err := s.reader.QueryContext(ctx,
+		selectGroupsSQL+` WHERE g.env = ? AND g.identifier > ? ORDER BY g.identifier LIMIT ?`,
+		env, after, limit+1)
+	if err != nil {
+		return rollcall.GroupPage{}, fmt.Errorf("select groups: %w", err)
+	}
+	groups, err := scanGroups(rows)
+	if err != nil {
+		return rollcall.GroupPage{}, err
+	}
+	return finishGroupPage(groups, limit)
+}
+
+// finishGroupPage trims the extra row and makes the next cursor.
+func finishGroupPage(groups []rollcall.Group, limit int) (rollcall.GroupPage, error) {
+	if len(groups) <= limit {
+		return rollcall.GroupPage{Groups: groups}, nil
+	}
+
+	groups = groups[:limit]
+	next, err := encodeCursor(cursor{Order: orderIdentifier, Identifier: groups[limit-1].Identifier})
+	if err != nil {
+		return rollcall.GroupPage{}, err
+	}
+	return rollcall.GroupPage{Groups: groups, NextCursor: next}, nil
+}
+
+func scanGroups(rows *sql.Rows) ([]rollcall.Group, error) {
+	defer rows.Close()
+	var groups []rollcall.Group
+	for rows.Next() {
+		g, err := scanGroup(rows)
+		if err != nil {
+			return nil, err
+		}
+		groups = append(groups, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("select groups: %w", err)
+	}
+	return groups, nil
+}
+
+// scanner is a row or rows positioned on one row.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+// scanGroup reads one row of selectGroupsSQL. It wraps with %w, so a caller
+// can still tell sql.ErrNoRows, a missing group.
+func scanGroup(row scanner) (rollcall.Group, error) {
+	var g rollcall.Group
+	var props string
+	var created, updated int64
+	err := row.Scan(&g.Identifier, &props, &created, &updated, &g.MemberCount)
+	if err != nil {
+		return g, fmt.Errorf("scan group: %w", err)
+	}
+
+	g.Properties, err = decodeProperties(props)
+	if err != nil {
+		return g, fmt.Errorf("group %q: %w", g.Identifier, err)
+	}
+	g.CreatedAt, g.UpdatedAt = fromMillis(created), fromMillis(updated)
+	return g, nil
+}
+
+// DeleteGroup removes a group; its memberships go with it (ON DELETE
+// CASCADE) and its users stay.
+func (s *Store) DeleteGroup(ctx context.Context, env, identifier string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM groups WHERE env = ? AND identifier = ?`, env, identifier)
+		if err != nil {
+			return fmt.Errorf("delete group: %w", err)
+		}
+		return wantOneRow(res, "no group %q in this environment", identifier)
+	})
+}
+
+// DeleteUser removes a user; its memberships go with it (ON DELETE CASCADE).
+func (s *Store) DeleteUser(ctx context.Context, env, identifier string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE env = ? AND identifier = ?`, env, identifier)
+		if err != nil {
+			return fmt.Errorf("delete user: %w", err)
+		}
+		return wantOneRow(res, "no user %q in this environment", identifier)
+	})
+}
+
+// DeleteMembership removes one user's membership of one group, telling
+// apart an unknown user, an unknown group and a user not in the group.
+func (s *Store) DeleteMembership(ctx context.Context, env, user, group string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		userID, err := userRowID(ctx, tx, env, user)
+		if err != nil {
+			return err
+		}
+		groupID, err := groupRowID(ctx, tx, env, group)
+		if err != nil {
+			return err
+		}
+
+		res, err := tx.ExecContext(ctx,
+			`DELETE FROM memberships WHERE user_id = ? AND group_id = ?`, userID, groupID)
+		if err != nil {
+			return fmt.Errorf("delete membership: %w", err)
+		}
+		return wantOneRow(res, "user %q is not a member of group %q", user, group)
+	})
+}
+
+// wantOneRow turns a statement that touched no row into CodeNotFound with
+// the given details.
+func wantOneRow(res sql.Result, format string, args ...any) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("count affected rows: %w", err)
+	}
+	if n == 0 {
+		return rollcall.Errorf(rollcall.CodeNotFound, format, args...)
+	}
+	return nil
+}

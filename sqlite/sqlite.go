@@ -1,0 +1,154 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/rollcall/rollcall"
+
+	// The pure-Go SQLite driver, registered as "sqlite".
+	_ "modernc.org/sqlite"
+)
+
+var _ rollcall.Store = (*Store)(nil)
+
+// busyTimeout is how long a connection waits for another connection or
+// process to release the write lock before failing with SQLITE_BUSY.
+const busyTimeout = 10 * time.Second
+
+// readConns bounds the read pool; WAL lets readers run in parallel with
+// each other and with the writer.
+const readConns = 4
+
+// Store is a rollcall.Store kept in one SQLite file. It is safe for
+// concurrent use.
+type Store struct {
+	writer *sql.DB // one connection; every transaction BEGIN IMMEDIATE
+	reader *sql.DB // a pool of query-only connections
+	limits rollcall.Limits
+}
+
+// Open opens or creates the SQLite database at path, brings its schema up
+// to date and returns a store that enforces limits on every merge.
+func Open(path string, limits rollcall.Limits) (*Store, error) {
+	if path == "" || strings.ContainsRune(path, '?') {
+		return nil, fmt.Errorf("open sqlite: path %q must be a file name without '?'", path)
+	}
+
+	writer, err := openDB(path, writerParams(), 1)
+	if err != nil {
+		return nil, err
+	}
+	if err := migrate(context.Background(), writer); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+
+	reader, err := openDB(path, readerParams(), readConns)
+	if err != nil {
+		writer.Close()
+		return nil, err
+	}
+	return &Store{writer: writer, reader: reader, limits: limits}, nil
+}
+
+// commonParams are the driver settings of every connection.
+func commonParams() url.Values {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
+	q.Add("_pragma", "foreign_keys(ON)")
+	// NORMAL is durable against the process being killed in WAL mode; see
+	// the package documentation.
+	q.Add("_pragma", "synchronous(NORMAL)")
+	return q
+}
+
+func writerParams() url.Values {
+	q := commonParams()
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Set("_txlock", "immediate")
+	return q
+}
+
+func readerParams() url.Values {
+	q := commonParams()
+	q.Add("_pragma", "query_only(ON)")
+	return q
+}
+
+// openDB opens a handle on path with the given parameters and pool size,
+// and checks that a connection can be made.
+func openDB(path string, params url.Values, conns int) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", path+"?"+params.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	db.SetConnMaxIdleTime(0)
+
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// Ping reports whether the database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.reader.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("ping sqlite: %w", err)
+	}
+	return nil
+}
+
+// Close closes both handles. Every commit made before it is already in the
+// WAL; closing the last connection also checkpoints it into the main file.
+func (s *Store) Close() error {
+	return errors.Join(s.reader.Close(), s.writer.Close())
+}
+
+// write runs fn in one IMMEDIATE transaction on the writer connection and
+// commits it. Every write of the store goes through here, the one place to
+// coalesce concurrent writes into a group commit later.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin write: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit write: %w", err)
+	}
+	return nil
+}
+
+// read runs fn in one read transaction, so that its queries see one
+// snapshot of the database.
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// millis is the stored form of a time: Unix milliseconds.
+func millis(t time.Time) int64 {
+	return t.UnixMilli()
+}
+
+// fromMillis is the inverse of millis, in UTC.
+func fromMillis(ms int64) time.Time {
+	return time.UnixMilli(ms).UTC()
+}
