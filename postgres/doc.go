@@ -36,8 +36,10 @@
 //     older database lacks, and versions recorded by a newer binary are left
 //     alone so older processes keep running during a rolling upgrade.
 //
-// The pool is bounded (pool_max_conns in the URL, else DefaultMaxConns) and
-// every connection gets a statement_timeout (DefaultStatementTimeout unless
-// the URL sets one). A lost database makes calls fail with internal errors;
+// The pool is bounded (pool_max_conns in the URL, else DefaultMaxConns),
+// each connection attempt gives up after connect_timeout (else
+// DefaultConnectTimeout) and every connection gets a statement_timeout
+// (DefaultStatementTimeout unless the URL sets one; migrations run with a
+// longer one). A lost database makes calls fail with internal errors;
 // the pool reconnects by itself when the database comes back.
 package postgres

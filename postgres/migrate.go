@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -54,41 +55,49 @@ func loadMigrations() ([]migration, error) {
 	return out, nil
 }
 
+// migrationTimeout replaces the pool's statement timeout while migrating:
+// waiting for another process's migration, or building an index on a large
+// table, may take longer than a request should.
+const migrationTimeout = "15min"
+
 // migrate applies the migrations the database lacks. It holds the advisory
-// lock on one dedicated connection for the whole run: the lock belongs to the
-// session, so every statement must go through that same connection.
+// lock on one dedicated connection for the whole run (the lock belongs to
+// the session, so every statement must go through that connection), and
+// closes that connection at the end instead of returning it to the pool,
+// which frees the lock and the session's settings whatever happened.
 func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	migrations, err := loadMigrations()
 	if err != nil {
 		return err
 	}
 
-	conn, err := pool.Acquire(ctx)
+	pooled, err := pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("acquire migration connection: %w", err)
 	}
-	defer conn.Release()
+	conn := pooled.Hijack()
+	defer func() { _ = conn.Close(context.WithoutCancel(ctx)) }()
 
+	if _, err := conn.Exec(ctx, "SET statement_timeout = '"+migrationTimeout+"'"); err != nil {
+		return fmt.Errorf("set migration timeout: %w", err)
+	}
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", migrationLockKey); err != nil {
 		return fmt.Errorf("take migration lock: %w", err)
 	}
-	defer func() {
-		// A failed unlock leaves the lock with the session; closing the
-		// connection is what frees it then.
-		if _, err := conn.Exec(context.WithoutCancel(ctx),
-			"SELECT pg_advisory_unlock($1)", migrationLockKey); err != nil {
-			_ = conn.Hijack().Close(context.WithoutCancel(ctx))
-		}
-	}()
-
-	return applyPending(ctx, conn, migrations)
+	if err := applyPending(ctx, conn, migrations); err != nil {
+		return err
+	}
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", migrationLockKey); err != nil {
+		return fmt.Errorf("release migration lock: %w", err)
+	}
+	return nil
 }
 
 // applyPending runs each migration newer than the recorded ones in its own
 // transaction, together with its schema_migrations row. Versions recorded by
 // a newer binary are left alone, so an older process can still start during
 // a rolling upgrade.
-func applyPending(ctx context.Context, conn *pgxpool.Conn, migrations []migration) error {
+func applyPending(ctx context.Context, conn *pgx.Conn, migrations []migration) error {
 	const create = `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    integer PRIMARY KEY,
 		name       text NOT NULL,
@@ -124,7 +133,7 @@ func applyPending(ctx context.Context, conn *pgxpool.Conn, migrations []migratio
 	return nil
 }
 
-func applyOne(ctx context.Context, conn *pgxpool.Conn, m migration) error {
+func applyOne(ctx context.Context, conn *pgx.Conn, m migration) error {
 	tx, err := conn.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin migration %s: %w", m.name, err)

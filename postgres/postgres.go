@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -17,6 +18,11 @@ const DefaultMaxConns = 16
 // DefaultStatementTimeout is the statement_timeout each connection gets
 // when the URL sets none, so a stuck query cannot hold a request forever.
 const DefaultStatementTimeout = "10s"
+
+// DefaultConnectTimeout bounds each connection attempt when the URL sets no
+// connect_timeout, so that Ping and requests fail rather than hang while the
+// database cannot be reached.
+const DefaultConnectTimeout = 5 * time.Second
 
 // Store keeps users, groups, memberships and API keys in PostgreSQL. It is
 // safe for concurrent use, and any number of Stores, in any number of
@@ -40,6 +46,9 @@ func Open(ctx context.Context, url string, limits rollcall.Limits) (*Store, erro
 	}
 	if !strings.Contains(url, "pool_max_conns") {
 		cfg.MaxConns = DefaultMaxConns
+	}
+	if !strings.Contains(url, "connect_timeout") {
+		cfg.ConnConfig.ConnectTimeout = DefaultConnectTimeout
 	}
 	if _, ok := cfg.ConnConfig.RuntimeParams["statement_timeout"]; !ok {
 		cfg.ConnConfig.RuntimeParams["statement_timeout"] = DefaultStatementTimeout
