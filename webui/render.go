@@ -37,7 +37,7 @@ func parsePages() map[string]*template.Template {
 	for _, name := range pageNames {
 		t := template.New(name).Funcs(funcs)
 		pages[name] = template.Must(t.ParseFS(templateFiles,
-			"templates/layout.html", "templates/"+name+".html"))
+			"templates/layout.html", "templates/partials.html", "templates/"+name+".html"))
 	}
 	return pages
 }

@@ -18,8 +18,7 @@ import (
 // The cookies of the web pages. Both are HttpOnly, SameSite=Strict and
 // limited to /ui.
 const (
-	// sessionCookie holds prefix.expiry.mac: the key's prefix, the Unix
-	// second the session ends and an HMAC over both. It never holds a key.
+	// sessionCookie holds a sessionValue, signed; never a key.
 	sessionCookie = "rollcall_session"
 	// signInCookie holds the random token that the sign-in form must echo
 	// (a double-submit token against cross-site sign-in).
@@ -45,22 +44,41 @@ type session struct {
 	csrf string
 }
 
-// mac signs a session value with the stored hash of the key. Every server
-// reads that hash from the store, so any server accepts the session, and
-// revoking or deleting the key ends it.
-func mac(hash []byte, purpose, prefix string, expiry int64) []byte {
+// mac signs a session's fields with the stored hash of its key. Every
+// server reads that hash from the store, so any server accepts the session,
+// and revoking or deleting the key ends it. purpose keeps the session's MAC
+// and its form token apart.
+func mac(hash []byte, purpose string, c sessionValue) []byte {
 	m := hmac.New(sha256.New, hash)
-	fmt.Fprintf(m, "rollcall webui %s|%s|%d", purpose, prefix, expiry)
+	fmt.Fprintf(m, "rollcall webui %s|%s|%d|%s", purpose, c.prefix, c.expiry, c.nonce)
 	return m.Sum(nil)
 }
 
+// sessionValue is what the session cookie holds, as
+// prefix.expiry.nonce.mac: the key's prefix, the Unix second the session
+// ends, a random nonce that makes each sign-in's form token its own, and
+// the MAC over the rest.
+type sessionValue struct {
+	prefix string
+	expiry int64
+	nonce  string
+	sum    []byte
+}
+
+func (c sessionValue) String() string {
+	return c.prefix + "." + strconv.FormatInt(c.expiry, 10) + "." + c.nonce + "." +
+		base64.RawURLEncoding.EncodeToString(c.sum)
+}
+
 // newSession returns the cookie that opens a session for key.
-func (ui *UI) newSession(key rollcall.APIKey) *http.Cookie {
-	expiry := ui.now().Add(ui.sessionTTL).Unix()
-	sum := mac(key.Hash, "session", key.Prefix, expiry)
-	value := key.Prefix + "." + strconv.FormatInt(expiry, 10) + "." +
-		base64.RawURLEncoding.EncodeToString(sum)
-	return ui.cookie(sessionCookie, value, int(ui.sessionTTL.Seconds()))
+func (ui *UI) newSession(key rollcall.APIKey) (*http.Cookie, error) {
+	nonce, err := randomToken(12)
+	if err != nil {
+		return nil, err
+	}
+	c := sessionValue{prefix: key.Prefix, expiry: ui.now().Add(ui.sessionTTL).Unix(), nonce: nonce}
+	c.sum = mac(key.Hash, "session", c)
+	return ui.cookie(sessionCookie, c.String(), int(ui.sessionTTL.Seconds())), nil
 }
 
 // cookie returns a cookie of the web pages; maxAge below zero deletes it.
@@ -80,16 +98,16 @@ func (ui *UI) cookie(name, value string, maxAge int) *http.Cookie {
 // returns errNoSession when there is no usable session, and another error
 // only when the store fails.
 func (ui *UI) session(r *http.Request) (session, error) {
-	c, err := r.Cookie(sessionCookie)
+	cookie, err := r.Cookie(sessionCookie)
 	if err != nil {
 		return session{}, errNoSession
 	}
-	prefix, expiry, sum, ok := parseSession(c.Value)
-	if !ok || expiry <= ui.now().Unix() {
+	c, ok := parseSession(cookie.Value)
+	if !ok || c.expiry <= ui.now().Unix() {
 		return session{}, errNoSession
 	}
 
-	key, err := ui.store.KeyByPrefix(r.Context(), prefix)
+	key, err := ui.store.KeyByPrefix(r.Context(), c.prefix)
 	if rollcall.ErrorCode(err) == rollcall.CodeNotFound {
 		return session{}, errNoSession
 	}
@@ -97,29 +115,29 @@ func (ui *UI) session(r *http.Request) (session, error) {
 		return session{}, fmt.Errorf("look up session key: %w", err)
 	}
 
-	if !hmac.Equal(sum, mac(key.Hash, "session", prefix, expiry)) ||
-		key.Revoked() || key.Kind != rollcall.KeyServer {
+	if !hmac.Equal(c.sum, mac(key.Hash, "session", c)) || key.Revoked() ||
+		key.Kind != rollcall.KeyServer {
 		return session{}, errNoSession
 	}
-	csrf := base64.RawURLEncoding.EncodeToString(mac(key.Hash, "csrf", prefix, expiry))
-	return session{prefix: prefix, env: key.Environment, csrf: csrf}, nil
+	csrf := base64.RawURLEncoding.EncodeToString(mac(key.Hash, "csrf", c))
+	return session{prefix: c.prefix, env: key.Environment, csrf: csrf}, nil
 }
 
 // parseSession splits a session cookie's value.
-func parseSession(value string) (prefix string, expiry int64, sum []byte, ok bool) {
+func parseSession(value string) (sessionValue, bool) {
 	parts := strings.Split(value, ".")
-	if len(parts) != 3 || parts[0] == "" {
-		return "", 0, nil, false
+	if len(parts) != 4 || parts[0] == "" || parts[2] == "" {
+		return sessionValue{}, false
 	}
 	expiry, err := strconv.ParseInt(parts[1], 10, 64)
 	if err != nil {
-		return "", 0, nil, false
+		return sessionValue{}, false
 	}
-	sum, err = base64.RawURLEncoding.DecodeString(parts[2])
+	sum, err := base64.RawURLEncoding.DecodeString(parts[3])
 	if err != nil || len(sum) != sha256.Size {
-		return "", 0, nil, false
+		return sessionValue{}, false
 	}
-	return parts[0], expiry, sum, true
+	return sessionValue{prefix: parts[0], expiry: expiry, nonce: parts[2], sum: sum}, true
 }
 
 // sameOrigin refuses a form posted from another site: a browser names the
@@ -146,9 +164,9 @@ func tokenMatches(got, want string) bool {
 	return want != "" && hmac.Equal([]byte(got), []byte(want))
 }
 
-// randomToken returns 32 random bytes, base64url-encoded.
-func randomToken() (string, error) {
-	b := make([]byte, 32)
+// randomToken returns n random bytes, base64url-encoded.
+func randomToken(n int) (string, error) {
+	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
 		return "", fmt.Errorf("read random bytes: %w", err)
 	}

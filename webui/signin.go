@@ -41,7 +41,7 @@ func (ui *UI) showSignIn(w http.ResponseWriter, r *http.Request, status int, bod
 	token := ""
 	if c, err := r.Cookie(signInCookie); err == nil && len(c.Value) == 43 {
 		token = c.Value
-	} else if token, err = randomToken(); err != nil {
+	} else if token, err = randomToken(32); err != nil {
 		ui.fail(w, r, nil, err)
 		return
 	}
@@ -77,7 +77,12 @@ func (ui *UI) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	http.SetCookie(w, ui.newSession(key))
+	session, err := ui.newSession(key)
+	if err != nil {
+		ui.fail(w, r, nil, err)
+		return
+	}
+	http.SetCookie(w, session)
 	http.SetCookie(w, ui.cookie(signInCookie, "", -1))
 	ui.logger.InfoContext(r.Context(), "signed in to the web pages",
 		"environment", key.Environment, "key", key.Prefix)
