@@ -1,0 +1,52 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/rollcall/rollcall"
+)
+
+// BenchmarkIdentify measures one single-user identify per operation, each
+// its own durable commit.
+func BenchmarkIdentify(b *testing.B) {
+	s := openStore(b, rollcall.DefaultLimits())
+	p := props(b, `{"email":"someone@example.com","plan":"pro","seats":12}`)
+	ctx := context.Background()
+
+	i := 0
+	for b.Loop() {
+		item := rollcall.Identify{Kind: rollcall.KindUser, Identifier: fmt.Sprintf("u%d", i%500), Properties: p}
+		if err := s.Identify(ctx, "bench", []rollcall.Identify{item}); err != nil {
+			b.Fatalf("Identify: %v", err)
+		}
+		i++
+	}
+}
+
+// BenchmarkIdentifyBatch measures one 100-item batch per operation; it
+// reports items per second as well.
+func BenchmarkIdentifyBatch(b *testing.B) {
+	s := openStore(b, rollcall.DefaultLimits())
+	p := props(b, `{"email":"someone@example.com","plan":"pro","seats":12}`)
+	ctx := context.Background()
+
+	items := make([]rollcall.Identify, rollcall.MaxBatchItems)
+	n := 0
+	for b.Loop() {
+		for j := range items {
+			items[j] = rollcall.Identify{
+				Kind:       rollcall.KindUser,
+				Identifier: fmt.Sprintf("u%d", (n*len(items)+j)%2000),
+				Properties: p,
+				Groups:     []rollcall.GroupIdentify{{Identifier: fmt.Sprintf("g%d", j%10)}},
+			}
+		}
+		if err := s.Identify(ctx, "bench", items); err != nil {
+			b.Fatalf("Identify batch: %v", err)
+		}
+		n++
+	}
+	b.ReportMetric(float64(b.N*len(items))/b.Elapsed().Seconds(), "items/s")
+}
