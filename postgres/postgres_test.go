@@ -21,76 +21,80 @@ func TestContract(t *testing.T) {
 }
 
 func TestMigrations(t *testing.T) {
-	t.Run("two processes starting at once both open", func(t *testing.T) {
-		t.Parallel()
-		schema := newSchema(t)
-		conn := schemaURL(t, schema)
+	t.Run("two processes starting at once both open", testMigrationRace)
+	t.Run("reopening keeps data and applies nothing again", testReopen)
+	t.Run("a database migrated by a newer binary still opens", testNewerDatabase)
+}
 
-		var wg sync.WaitGroup
-		errs := make([]error, 2)
-		for i := range errs {
-			wg.Go(func() {
-				s, err := postgres.Open(context.Background(), conn, rollcall.DefaultLimits())
-				if err == nil {
-					err = s.Close()
-				}
-				errs[i] = err
-			})
-		}
-		wg.Wait()
+func testMigrationRace(t *testing.T) {
+	t.Parallel()
+	schema := newSchema(t)
+	conn := schemaURL(t, schema)
 
-		for i, err := range errs {
-			if err != nil {
-				t.Errorf("Open %d: %v", i, err)
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range errs {
+		wg.Go(func() {
+			s, err := postgres.Open(context.Background(), conn, rollcall.DefaultLimits())
+			if err == nil {
+				err = s.Close()
 			}
-		}
-		n := queryInt(t, schema, "SELECT count(*) FROM schema_migrations WHERE version = 1")
-		if n != 1 {
-			t.Errorf("migration 1 recorded %d times, want once", n)
-		}
-	})
+			errs[i] = err
+		})
+	}
+	wg.Wait()
 
-	t.Run("reopening keeps data and applies nothing again", func(t *testing.T) {
-		t.Parallel()
-		schema := newSchema(t)
-		conn := schemaURL(t, schema)
-		ctx := context.Background()
-
-		first := openAt(t, conn, rollcall.DefaultLimits())
-		item := rollcall.Identify{Identifier: "u1", Properties: props(t, `{"plan":"pro"}`)}
-		if err := first.Identify(ctx, "prod", []rollcall.Identify{item}); err != nil {
-			t.Fatalf("Identify: %v", err)
-		}
-		_ = first.Close()
-		applied := queryInt(t, schema, "SELECT count(*) FROM schema_migrations")
-
-		second := openAt(t, conn, rollcall.DefaultLimits())
-		u, err := second.User(ctx, "prod", "u1")
+	for i, err := range errs {
 		if err != nil {
-			t.Fatalf("User after reopen: %v", err)
+			t.Errorf("Open %d: %v", i, err)
 		}
-		if got := string(u.Properties["plan"]); got != `"pro"` {
-			t.Errorf("plan after reopen = %s, want \"pro\"", got)
-		}
-		again := queryInt(t, schema, "SELECT count(*) FROM schema_migrations")
-		if again != applied {
-			t.Errorf("schema_migrations has %d rows after reopen, had %d", again, applied)
-		}
-	})
+	}
+	n := queryInt(t, schema, "SELECT count(*) FROM schema_migrations WHERE version = 1")
+	if n != 1 {
+		t.Errorf("migration 1 recorded %d times, want once", n)
+	}
+}
 
-	t.Run("a database migrated by a newer binary still opens", func(t *testing.T) {
-		t.Parallel()
-		schema := newSchema(t)
-		conn := schemaURL(t, schema)
-		_ = openAt(t, conn, rollcall.DefaultLimits()).Close()
-		execSQL(t, schema,
-			"INSERT INTO schema_migrations (version, name) VALUES (9999, 'future.sql')")
+func testReopen(t *testing.T) {
+	t.Parallel()
+	schema := newSchema(t)
+	conn := schemaURL(t, schema)
+	ctx := context.Background()
 
-		s := openAt(t, conn, rollcall.DefaultLimits())
-		if err := s.Ping(context.Background()); err != nil {
-			t.Fatalf("Ping: %v", err)
-		}
-	})
+	first := openAt(t, conn, rollcall.DefaultLimits())
+	item := rollcall.Identify{Identifier: "u1", Properties: props(t, `{"plan":"pro"}`)}
+	if err := first.Identify(ctx, "prod", []rollcall.Identify{item}); err != nil {
+		t.Fatalf("Identify: %v", err)
+	}
+	_ = first.Close()
+	applied := queryInt(t, schema, "SELECT count(*) FROM schema_migrations")
+
+	second := openAt(t, conn, rollcall.DefaultLimits())
+	u, err := second.User(ctx, "prod", "u1")
+	if err != nil {
+		t.Fatalf("User after reopen: %v", err)
+	}
+	if got := string(u.Properties["plan"]); got != `"pro"` {
+		t.Errorf("plan after reopen = %s, want \"pro\"", got)
+	}
+	again := queryInt(t, schema, "SELECT count(*) FROM schema_migrations")
+	if again != applied {
+		t.Errorf("schema_migrations has %d rows after reopen, had %d", again, applied)
+	}
+}
+
+func testNewerDatabase(t *testing.T) {
+	t.Parallel()
+	schema := newSchema(t)
+	conn := schemaURL(t, schema)
+	_ = openAt(t, conn, rollcall.DefaultLimits()).Close()
+	execSQL(t, schema,
+		"INSERT INTO schema_migrations (version, name) VALUES (9999, 'future.sql')")
+
+	s := openAt(t, conn, rollcall.DefaultLimits())
+	if err := s.Ping(context.Background()); err != nil {
+		t.Fatalf("Ping: %v", err)
+	}
 }
 
 func TestConcurrentIdentifyAcrossStores(t *testing.T) {
