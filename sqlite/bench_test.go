@@ -17,7 +17,8 @@ func BenchmarkIdentify(b *testing.B) {
 
 	i := 0
 	for b.Loop() {
-		item := rollcall.Identify{Kind: rollcall.KindUser, Identifier: fmt.Sprintf("u%d", i%500), Properties: p}
+		id := fmt.Sprintf("u%d", i%500)
+		item := rollcall.Identify{Kind: rollcall.KindUser, Identifier: id, Properties: p}
 		if err := s.Identify(ctx, "bench", []rollcall.Identify{item}); err != nil {
 			b.Fatalf("Identify: %v", err)
 		}

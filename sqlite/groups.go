@@ -20,13 +20,15 @@ func (s *Store) Group(ctx context.Context, env, identifier string) (rollcall.Gro
 		env, identifier)
 	g, err := scanGroup(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return g, rollcall.Errorf(rollcall.CodeNotFound, "no group %q in this environment", identifier)
+		return g, noGroup(identifier)
 	}
 	return g, err
 }
 
 // Groups returns one page of groups in identifier order.
-func (s *Store) Groups(ctx context.Context, env string, p rollcall.PageRequest) (rollcall.GroupPage, error) {
+func (s *Store) Groups(
+	ctx context.Context, env string, p rollcall.PageRequest,
+) (rollcall.GroupPage, error) {
 	c, err := decodeCursor(p.Cursor, orderIdentifier)
 	if err != nil {
 		return rollcall.GroupPage{}, err
@@ -57,7 +59,8 @@ func finishGroupPage(groups []rollcall.Group, limit int) (rollcall.GroupPage, er
 	}
 
 	groups = groups[:limit]
-	next, err := encodeCursor(cursor{Order: orderIdentifier, Identifier: groups[limit-1].Identifier})
+	last := groups[limit-1].Identifier
+	next, err := encodeCursor(cursor{Order: orderIdentifier, Identifier: last})
 	if err != nil {
 		return rollcall.GroupPage{}, err
 	}
@@ -104,11 +107,17 @@ func scanGroup(row scanner) (rollcall.Group, error) {
 	return g, nil
 }
 
+const (
+	deleteGroupSQL      = `DELETE FROM groups WHERE env = ? AND identifier = ?`
+	deleteUserSQL       = `DELETE FROM users WHERE env = ? AND identifier = ?`
+	deleteMembershipSQL = `DELETE FROM memberships WHERE user_id = ? AND group_id = ?`
+)
+
 // DeleteGroup removes a group; its memberships go with it (ON DELETE
 // CASCADE) and its users stay.
 func (s *Store) DeleteGroup(ctx context.Context, env, identifier string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM groups WHERE env = ? AND identifier = ?`, env, identifier)
+		res, err := tx.ExecContext(ctx, deleteGroupSQL, env, identifier)
 		if err != nil {
 			return fmt.Errorf("delete group: %w", err)
 		}
@@ -119,7 +128,7 @@ func (s *Store) DeleteGroup(ctx context.Context, env, identifier string) error {
 // DeleteUser removes a user; its memberships go with it (ON DELETE CASCADE).
 func (s *Store) DeleteUser(ctx context.Context, env, identifier string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE env = ? AND identifier = ?`, env, identifier)
+		res, err := tx.ExecContext(ctx, deleteUserSQL, env, identifier)
 		if err != nil {
 			return fmt.Errorf("delete user: %w", err)
 		}
@@ -140,8 +149,7 @@ func (s *Store) DeleteMembership(ctx context.Context, env, user, group string) e
 			return err
 		}
 
-		res, err := tx.ExecContext(ctx,
-			`DELETE FROM memberships WHERE user_id = ? AND group_id = ?`, userID, groupID)
+		res, err := tx.ExecContext(ctx, deleteMembershipSQL, userID, groupID)
 		if err != nil {
 			return fmt.Errorf("delete membership: %w", err)
 		}

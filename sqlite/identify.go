@@ -98,7 +98,9 @@ func (w identifier) apply(ctx context.Context, item rollcall.Identify) error {
 const insertMembership = `INSERT OR IGNORE INTO memberships (user_id, group_id) VALUES (?, ?)`
 
 // upsert creates or merges one user or group and returns its row id.
-func (w identifier) upsert(ctx context.Context, e entity, id string, props rollcall.Properties) (int64, error) {
+func (w identifier) upsert(
+	ctx context.Context, e entity, id string, props rollcall.Properties,
+) (int64, error) {
 	rowID, current, err := w.current(ctx, e, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return w.insert(ctx, e, id, props)
@@ -129,7 +131,9 @@ func (w identifier) upsert(ctx context.Context, e entity, id string, props rollc
 
 // current reads the row id and properties of a stored user or group; it
 // returns sql.ErrNoRows when there is none.
-func (w identifier) current(ctx context.Context, e entity, id string) (int64, rollcall.Properties, error) {
+func (w identifier) current(
+	ctx context.Context, e entity, id string,
+) (int64, rollcall.Properties, error) {
 	var rowID int64
 	var text string
 	err := w.tx.QueryRowContext(ctx, selectCurrentSQL(e), w.env, id).Scan(&rowID, &text)
@@ -144,7 +148,9 @@ func (w identifier) current(ctx context.Context, e entity, id string) (int64, ro
 	return rowID, props, nil
 }
 
-func (w identifier) insert(ctx context.Context, e entity, id string, props rollcall.Properties) (int64, error) {
+func (w identifier) insert(
+	ctx context.Context, e entity, id string, props rollcall.Properties,
+) (int64, error) {
 	if props == nil {
 		props = rollcall.Properties{}
 	}

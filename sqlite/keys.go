@@ -14,6 +14,12 @@ import (
 const selectKeysSQL = `
 SELECT prefix, hash, environment, kind, origins, created_at, revoked_at FROM api_keys`
 
+const (
+	countKeySQL  = `SELECT count(*) FROM api_keys WHERE prefix = ?`
+	insertKeySQL = `INSERT INTO api_keys (prefix, hash, environment, kind, origins, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`
+)
+
 // CreateKey stores a new key. A prefix already taken is CodeInvalid: the
 // caller should make a new key.
 func (s *Store) CreateKey(ctx context.Context, key rollcall.APIKey) error {
@@ -24,17 +30,17 @@ func (s *Store) CreateKey(ctx context.Context, key rollcall.APIKey) error {
 
 	return s.write(ctx, func(tx *sql.Tx) error {
 		var taken int
-		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM api_keys WHERE prefix = ?`, key.Prefix).Scan(&taken)
+		err := tx.QueryRowContext(ctx, countKeySQL, key.Prefix).Scan(&taken)
 		if err != nil {
 			return fmt.Errorf("check key prefix: %w", err)
 		}
 		if taken > 0 {
-			return rollcall.Errorf(rollcall.CodeInvalid, "an API key with prefix %q already exists", key.Prefix)
+			return rollcall.Errorf(rollcall.CodeInvalid,
+				"an API key with prefix %q already exists", key.Prefix)
 		}
 
-		_, err = tx.ExecContext(ctx,
-			`INSERT INTO api_keys (prefix, hash, environment, kind, origins, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			key.Prefix, key.Hash, key.Environment, string(key.Kind), string(origins), millis(key.CreatedAt))
+		_, err = tx.ExecContext(ctx, insertKeySQL, key.Prefix, key.Hash, key.Environment,
+			string(key.Kind), string(origins), millis(key.CreatedAt))
 		if err != nil {
 			return fmt.Errorf("insert key: %w", err)
 		}

@@ -69,7 +69,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	}
 	steps := migrations()
 	if version > len(steps) {
-		return fmt.Errorf("schema version %d is newer than this rollcall knows (%d): upgrade rollcall",
+		return fmt.Errorf("schema version %d is newer than this rollcall knows (%d)",
 			version, len(steps))
 	}
 	if version == len(steps) {
@@ -82,7 +82,8 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		}
 	}
 	// PRAGMA takes no bound parameters; the version is our own integer.
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(steps))); err != nil {
+	setVersion := fmt.Sprintf("PRAGMA user_version = %d", len(steps))
+	if _, err := tx.ExecContext(ctx, setVersion); err != nil {
 		return fmt.Errorf("write schema version: %w", err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -88,7 +88,8 @@ func TestReopen(t *testing.T) {
 	if err != nil {
 		t.Fatalf("User after reopening: %v", err)
 	}
-	if string(u.Properties["big"]) != "12345678901234567890" || string(u.Properties["n"]) != "null" {
+	big, null := string(u.Properties["big"]), string(u.Properties["n"])
+	if big != "12345678901234567890" || null != "null" {
 		t.Fatalf("properties after reopening: %s, %s", u.Properties["big"], u.Properties["n"])
 	}
 	if len(u.Groups) != 1 || u.Groups[0] != "g1" {
@@ -121,7 +122,8 @@ func TestTwoHandles(t *testing.T) {
 			t.Fatalf("User: %v", err)
 		}
 		if len(u.Properties) != 2*writes {
-			t.Fatalf("after writes through two handles: %d properties, want %d", len(u.Properties), 2*writes)
+			t.Fatalf("after writes through two handles: %d properties, want %d",
+				len(u.Properties), 2*writes)
 		}
 	}
 }

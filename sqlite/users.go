@@ -25,7 +25,7 @@ func (s *Store) User(ctx context.Context, env, identifier string) (rollcall.User
 			return err
 		}
 		if len(users) == 0 {
-			return rollcall.Errorf(rollcall.CodeNotFound, "no user %q in this environment", identifier)
+			return noUser(identifier)
 		}
 		user = users[0]
 		return nil
@@ -35,7 +35,9 @@ func (s *Store) User(ctx context.Context, env, identifier string) (rollcall.User
 
 // Users returns one page of users in the query's order, filtered by its
 // search text.
-func (s *Store) Users(ctx context.Context, env string, q rollcall.UserQuery) (rollcall.UserPage, error) {
+func (s *Store) Users(
+	ctx context.Context, env string, q rollcall.UserQuery,
+) (rollcall.UserPage, error) {
 	sel := userSelect{from: "users u", where: []string{"u.env = ?"}, args: []any{env}}
 	if q.Search != "" {
 		sel.search(q.Search)
@@ -51,7 +53,9 @@ func (s *Store) Users(ctx context.Context, env string, q rollcall.UserQuery) (ro
 }
 
 // GroupMembers returns one page of a group's members in identifier order.
-func (s *Store) GroupMembers(ctx context.Context, env, group string, p rollcall.PageRequest) (rollcall.UserPage, error) {
+func (s *Store) GroupMembers(
+	ctx context.Context, env, group string, p rollcall.PageRequest,
+) (rollcall.UserPage, error) {
 	var page rollcall.UserPage
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		groupID, err := groupRowID(ctx, tx, env, group)
@@ -264,9 +268,10 @@ func fillGroups(ctx context.Context, tx *sql.Tx, users []rollcall.User, ids []in
 // groupRowID returns the row id of a group, or CodeNotFound.
 func groupRowID(ctx context.Context, q querier, env, group string) (int64, error) {
 	var id int64
-	err := q.QueryRowContext(ctx, `SELECT id FROM groups WHERE env = ? AND identifier = ?`, env, group).Scan(&id)
+	err := q.QueryRowContext(ctx, `SELECT id FROM groups WHERE env = ? AND identifier = ?`,
+		env, group).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, rollcall.Errorf(rollcall.CodeNotFound, "no group %q in this environment", group)
+		return 0, noGroup(group)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("find group: %w", err)
@@ -277,9 +282,10 @@ func groupRowID(ctx context.Context, q querier, env, group string) (int64, error
 // userRowID returns the row id of a user, or CodeNotFound.
 func userRowID(ctx context.Context, q querier, env, user string) (int64, error) {
 	var id int64
-	err := q.QueryRowContext(ctx, `SELECT id FROM users WHERE env = ? AND identifier = ?`, env, user).Scan(&id)
+	err := q.QueryRowContext(ctx, `SELECT id FROM users WHERE env = ? AND identifier = ?`,
+		env, user).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, rollcall.Errorf(rollcall.CodeNotFound, "no user %q in this environment", user)
+		return 0, noUser(user)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("find user: %w", err)
@@ -290,4 +296,12 @@ func userRowID(ctx context.Context, q querier, env, user string) (int64, error) 
 // querier is what both a transaction and a handle offer for one-row reads.
 type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func noUser(identifier string) error {
+	return rollcall.Errorf(rollcall.CodeNotFound, "no user %q in this environment", identifier)
+}
+
+func noGroup(identifier string) error {
+	return rollcall.Errorf(rollcall.CodeNotFound, "no group %q in this environment", identifier)
 }

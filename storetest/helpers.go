@@ -246,3 +246,25 @@ func identifiers(users []rollcall.User) []string {
 	}
 	return ids
 }
+
+// firstPage asks for the first page of users in identifier order.
+func firstPage(limit int) rollcall.UserQuery {
+	return rollcall.UserQuery{PageRequest: rollcall.PageRequest{Limit: limit}}
+}
+
+// updatedFirst asks for the first page of users, most recently updated first.
+func updatedFirst(limit int) rollcall.UserQuery {
+	q := firstPage(limit)
+	q.Order = rollcall.ByUpdatedDesc
+	return q
+}
+
+// listUsers reads one page of users and fails t on error.
+func listUsers(t testing.TB, s rollcall.Store, env string, q rollcall.UserQuery) rollcall.UserPage {
+	t.Helper()
+	page, err := s.Users(context.Background(), env, q)
+	if err != nil {
+		t.Fatalf("Users(%s, cursor %q): %v", env, q.Cursor, err)
+	}
+	return page
+}

@@ -172,7 +172,8 @@ func (h harness) concurrentMerges(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, writers)
 	for i := range writers {
-		item := userItem(t, "u1", fmt.Sprintf(`{"k%d":%d}`, i, i), member(t, "g1", fmt.Sprintf(`{"k%d":%d}`, i, i)))
+		js := fmt.Sprintf(`{"k%d":%d}`, i, i)
+		item := userItem(t, "u1", js, member(t, "g1", js))
 		wg.Go(func() {
 			errs <- s.Identify(context.Background(), env, []rollcall.Identify{item})
 		})
@@ -188,7 +189,8 @@ func (h harness) concurrentMerges(t *testing.T) {
 	u := getUser(t, s, env, "u1")
 	g := getGroup(t, s, env, "g1")
 	if len(u.Properties) != writers+1 || len(g.Properties) != writers {
-		t.Fatalf("lost updates: user has %s, group has %s", describe(u.Properties), describe(g.Properties))
+		t.Fatalf("lost updates: user has %s, group has %s",
+			describe(u.Properties), describe(g.Properties))
 	}
 	for i := range writers {
 		key := fmt.Sprintf("k%d", i)
@@ -229,7 +231,8 @@ func (h harness) countedAfterMerge(t *testing.T) {
 	wantItemError(t, err, 0)
 	wantProps(t, getUser(t, s, env, "u1").Properties, `{"a":4,"b":2,"c":null}`)
 
-	err = s.Identify(context.Background(), env, []rollcall.Identify{userItem(t, "u2", `{"a":1,"b":2,"c":3,"d":4}`)})
+	tooMany := userItem(t, "u2", `{"a":1,"b":2,"c":3,"d":4}`)
+	err = s.Identify(context.Background(), env, []rollcall.Identify{tooMany})
 	wantItemError(t, err, 0)
 	_, err = s.User(context.Background(), env, "u2")
 	wantCode(t, err, rollcall.CodeNotFound, "user rejected at creation")

@@ -21,7 +21,9 @@ func (h harness) runKeys(t *testing.T) {
 }
 
 // newKey makes a key and fails t on error.
-func newKey(t testing.TB, env string, kind rollcall.KeyKind, origins ...string) (string, rollcall.APIKey) {
+func newKey(
+	t testing.TB, env string, kind rollcall.KeyKind, origins ...string,
+) (string, rollcall.APIKey) {
 	t.Helper()
 	secret, key, err := rollcall.NewKey(env, kind, origins)
 	if err != nil {
@@ -57,7 +59,8 @@ func wantSameKey(t testing.TB, got, want rollcall.APIKey) {
 	if !bytes.Equal(got.Hash, want.Hash) {
 		t.Fatalf("key %s: hash differs", want.Prefix)
 	}
-	if !(len(got.Origins) == 0 && len(want.Origins) == 0) && !slices.Equal(got.Origins, want.Origins) {
+	bothEmpty := len(got.Origins) == 0 && len(want.Origins) == 0
+	if !bothEmpty && !slices.Equal(got.Origins, want.Origins) {
 		t.Fatalf("key %s origins: got %q, want %q", want.Prefix, got.Origins, want.Origins)
 	}
 	if d := got.CreatedAt.Sub(want.CreatedAt); d < -time.Millisecond || d > time.Millisecond {

@@ -100,13 +100,14 @@ func (h harness) exactMultiple(t *testing.T) {
 func (h harness) emptyLists(t *testing.T) {
 	s := h.store(t)
 	ctx := context.Background()
-	users, err := s.Users(ctx, env, rollcall.UserQuery{PageRequest: rollcall.PageRequest{Limit: 10}})
-	if err != nil || len(users.Users) != 0 || users.NextCursor != "" {
-		t.Fatalf("Users of an empty store: %v, %d users, cursor %q", err, len(users.Users), users.NextCursor)
+	users := listUsers(t, s, env, firstPage(10))
+	if len(users.Users) != 0 || users.NextCursor != "" {
+		t.Fatalf("Users of an empty store: %d users, cursor %q", len(users.Users), users.NextCursor)
 	}
 	groups, err := s.Groups(ctx, env, rollcall.PageRequest{Limit: 10})
 	if err != nil || len(groups.Groups) != 0 || groups.NextCursor != "" {
-		t.Fatalf("Groups of an empty store: %v, %d groups, cursor %q", err, len(groups.Groups), groups.NextCursor)
+		t.Fatalf("Groups of an empty store: %v, %d groups, cursor %q",
+			err, len(groups.Groups), groups.NextCursor)
 	}
 
 	identify(t, s, env, groupItem(t, "g1", `null`))

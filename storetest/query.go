@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -25,11 +24,8 @@ func (h harness) byUpdatedDesc(t *testing.T) {
 		time.Sleep(2 * time.Millisecond)
 	}
 
-	q := rollcall.UserQuery{Order: rollcall.ByUpdatedDesc, PageRequest: rollcall.PageRequest{Limit: 10}}
-	page, err := s.Users(context.Background(), env, q)
-	if err != nil {
-		t.Fatalf("Users by updatedAt: %v", err)
-	}
+	q := updatedFirst(10)
+	page := listUsers(t, s, env, q)
 	wantStrings(t, "most recently updated first", identifiers(page.Users), []string{"b", "c", "a"})
 
 	q.Limit = 1
@@ -44,11 +40,8 @@ func (h harness) byUpdatedDescTies(t *testing.T) {
 	time.Sleep(2 * time.Millisecond)
 	seedUsers(t, s, env, "n", "m")
 
-	q := rollcall.UserQuery{Order: rollcall.ByUpdatedDesc, PageRequest: rollcall.PageRequest{Limit: 10}}
-	page, err := s.Users(context.Background(), env, q)
-	if err != nil {
-		t.Fatalf("Users by updatedAt: %v", err)
-	}
+	q := updatedFirst(10)
+	page := listUsers(t, s, env, q)
 	for i := 1; i < len(page.Users); i++ {
 		a, b := page.Users[i-1], page.Users[i]
 		if a.UpdatedAt.Before(b.UpdatedAt) ||
@@ -95,7 +88,8 @@ func (h harness) search(t *testing.T) {
 	}
 	for _, c := range cases {
 		for _, order := range []rollcall.UserOrder{rollcall.ByIdentifier, rollcall.ByUpdatedDesc} {
-			q := rollcall.UserQuery{Search: c.search, Order: order, PageRequest: rollcall.PageRequest{Limit: 2}}
+			q := firstPage(2)
+			q.Search, q.Order = c.search, order
 			got := walkUsers(t, s, env, q)
 			if order == rollcall.ByUpdatedDesc {
 				got = sortedCopy(got)

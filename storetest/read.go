@@ -39,7 +39,8 @@ func (h harness) userTimestamps(t *testing.T) {
 	first := getUser(t, s, env, "u1")
 	wantStamp(t, "createdAt", first.CreatedAt, start, time.Now())
 	if !first.UpdatedAt.Equal(first.CreatedAt) {
-		t.Fatalf("new user: updatedAt %v differs from createdAt %v", first.UpdatedAt, first.CreatedAt)
+		t.Fatalf("new user: updatedAt %v differs from createdAt %v",
+			first.UpdatedAt, first.CreatedAt)
 	}
 
 	// Only to make it likely that the clock moves; nothing is timed.
@@ -107,9 +108,9 @@ func (h harness) groupsInByteOrder(t *testing.T) {
 	want := []string{"10", "9", "B", "Z", "_", "a", "a b", "b", "é"}
 	wantStrings(t, "user groups", getUser(t, s, env, "u1").Groups, want)
 
-	page, err := s.Users(context.Background(), env, rollcall.UserQuery{PageRequest: rollcall.PageRequest{Limit: 10}})
-	if err != nil || len(page.Users) != 1 {
-		t.Fatalf("Users: %v, %d users", err, len(page.Users))
+	page := listUsers(t, s, env, firstPage(10))
+	if len(page.Users) != 1 {
+		t.Fatalf("Users: %d users, want 1", len(page.Users))
 	}
 	wantStrings(t, "listed user groups", page.Users[0].Groups, want)
 }
@@ -142,10 +143,7 @@ func (h harness) usersListHasGroups(t *testing.T) {
 		userItem(t, "u3", `{"b":2}`, member(t, "g2", `null`)),
 	)
 
-	page, err := s.Users(context.Background(), env, rollcall.UserQuery{PageRequest: rollcall.PageRequest{Limit: 10}})
-	if err != nil {
-		t.Fatalf("Users: %v", err)
-	}
+	page := listUsers(t, s, env, firstPage(10))
 	wantStrings(t, "users", identifiers(page.Users), []string{"u1", "u2", "u3"})
 	wantStrings(t, "u1 groups", page.Users[0].Groups, []string{"g1", "g2"})
 	wantStrings(t, "u2 groups", page.Users[1].Groups, nil)
@@ -194,7 +192,8 @@ func (h harness) deleteUser(t *testing.T) {
 
 func (h harness) deleteGroup(t *testing.T) {
 	s := h.store(t)
-	identify(t, s, env, userItem(t, "u1", `{"a":1}`, member(t, "g1", `null`), member(t, "g2", `null`)))
+	identify(t, s, env,
+		userItem(t, "u1", `{"a":1}`, member(t, "g1", `null`), member(t, "g2", `null`)))
 	if err := s.DeleteGroup(context.Background(), env, "g1"); err != nil {
 		t.Fatalf("DeleteGroup: %v", err)
 	}
@@ -231,8 +230,10 @@ func (h harness) deleteNotFound(t *testing.T) {
 	ctx := context.Background()
 	identify(t, s, env, userItem(t, "u1", `null`), groupItem(t, "g1", `null`))
 
-	wantCode(t, s.DeleteUser(ctx, env, "nobody"), rollcall.CodeNotFound, "DeleteUser of an unknown user")
-	wantCode(t, s.DeleteGroup(ctx, env, "u1"), rollcall.CodeNotFound, "DeleteGroup of an unknown group")
+	wantCode(t, s.DeleteUser(ctx, env, "nobody"), rollcall.CodeNotFound,
+		"DeleteUser of an unknown user")
+	wantCode(t, s.DeleteGroup(ctx, env, "u1"), rollcall.CodeNotFound,
+		"DeleteGroup of an unknown group")
 	wantCode(t, s.DeleteMembership(ctx, env, "u1", "g1"), rollcall.CodeNotFound,
 		"DeleteMembership of a user not in the group")
 	wantCode(t, s.DeleteMembership(ctx, env, "nobody", "g1"), rollcall.CodeNotFound,

@@ -61,14 +61,15 @@ func (h harness) envIsolation(t *testing.T) {
 	wantCode(t, err, rollcall.CodeNotFound, "group of another environment")
 	_, err = s.GroupMembers(ctx, "b", "g1", rollcall.PageRequest{Limit: 10})
 	wantCode(t, err, rollcall.CodeNotFound, "members of another environment's group")
-	wantCode(t, s.DeleteUser(ctx, "b", "u1"), rollcall.CodeNotFound, "deleting another environment's user")
-	wantCode(t, s.DeleteGroup(ctx, "b", "g1"), rollcall.CodeNotFound, "deleting another environment's group")
+	wantCode(t, s.DeleteUser(ctx, "b", "u1"), rollcall.CodeNotFound,
+		"deleting another environment's user")
+	wantCode(t, s.DeleteGroup(ctx, "b", "g1"), rollcall.CodeNotFound,
+		"deleting another environment's group")
 	wantCode(t, s.DeleteMembership(ctx, "b", "u1", "g1"), rollcall.CodeNotFound,
 		"deleting another environment's membership")
 
-	users, err := s.Users(ctx, "b", rollcall.UserQuery{PageRequest: rollcall.PageRequest{Limit: 10}})
-	if err != nil || len(users.Users) != 0 {
-		t.Fatalf("Users of env b: %v, %q", err, identifiers(users.Users))
+	if users := listUsers(t, s, "b", firstPage(10)); len(users.Users) != 0 {
+		t.Fatalf("Users of env b: %q", identifiers(users.Users))
 	}
 	groups, err := s.Groups(ctx, "b", rollcall.PageRequest{Limit: 10})
 	if err != nil || len(groups.Groups) != 0 {
