@@ -1,0 +1,247 @@
+package webui_test
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/rollcall/rollcall"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// TestBrowser drives the pages in headless Chromium as a person would:
+// sign in, search, open a user, check that a hostile value stays text,
+// delete through the dialog and through the page without scripts.
+func TestBrowser(t *testing.T) {
+	f := newFixture(t)
+	secret := f.createKey(t, "production", rollcall.KeyServer)
+	seedPeople(t, f)
+	const ada = "acme/ada-lovelace"
+	f.addUser(t, "production", ada, `{"email": "ada@acme.example", "name": "Ada Lovelace",
+		"plan": "enterprise", "seats": 250, "beta": true, "manager": null,
+		"roles": ["admin", "billing"], "address": {"city": "London", "country": "GB"},
+		"bio": "`+xss+`"}`, "acme", "analytics-guild")
+
+	ctx, dialogs := newBrowser(t)
+	shots := artifactsDir(t)
+	users := f.srv.URL + "/ui/users"
+
+	t.Run("sign in", func(t *testing.T) {
+		run(t, ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(users),
+			chromedp.WaitVisible(chromedp.CSS("#key")),
+			chromedp.SendKeys(chromedp.CSS("#key"), secret),
+			chromedp.Click(chromedp.CSS("form button.primary")),
+			chromedp.WaitVisible(chromedp.CSS("table.list")))
+		wantText(t, ctx, "header", "production")
+		background := value[string](t, ctx, `getComputedStyle(document.body).backgroundColor`)
+		if background != "rgb(246, 247, 249)" {
+			t.Errorf("the style sheet did not apply: body background %q", background)
+		}
+		screenshot(t, ctx, filepath.Join(shots, "users-list.png"))
+		if os.Getenv("ROLLCALL_UPDATE_DOCS") != "" {
+			screenshot(t, ctx, filepath.Join("..", "docs", "users-page.png"))
+		}
+	})
+
+	t.Run("find and open a user", func(t *testing.T) {
+		run(t, ctx, chromedp.SendKeys(chromedp.CSS("#q"), "ADA@acme"),
+			chromedp.Submit(chromedp.CSS("#q")),
+			chromedp.WaitVisible(chromedp.CSS(`a[href="/ui/users/`+url.PathEscape(ada)+`"]`)))
+		if n := value[int](t, ctx, `document.querySelectorAll("table.list tbody tr").length`); n != 1 {
+			t.Errorf("search lists %d users, want 1", n)
+		}
+
+		run(t, ctx, chromedp.Click(chromedp.CSS("table.list a.id")),
+			chromedp.WaitVisible(chromedp.CSS("table.props")))
+		wantText(t, ctx, "h1", ada)
+		wantText(t, ctx, "table.props", xss, "ada@acme.example", "enterprise", "250", "London",
+			"object", "array", "boolean", "null", "number")
+		wantText(t, ctx, ".chips", "acme", "analytics-guild")
+		if n := value[int](t, ctx, `document.querySelectorAll("main img").length`); n != 0 {
+			t.Errorf("the page holds %d img elements: a value was read as HTML", n)
+		}
+		screenshot(t, ctx, filepath.Join(shots, "user-page.png"))
+	})
+
+	t.Run("cancel the dialog", func(t *testing.T) {
+		run(t, ctx, chromedp.Click(chromedp.CSS(`button[data-dialog="confirm-delete"]`)),
+			chromedp.WaitVisible(chromedp.CSS("#confirm-delete")))
+		screenshot(t, ctx, filepath.Join(shots, "delete-dialog.png"))
+		run(t, ctx, chromedp.Click(chromedp.CSS(`#confirm-delete form[method="dialog"] button`)),
+			chromedp.WaitNotVisible(chromedp.CSS("#confirm-delete")))
+		if !f.userExists(t, "production", ada) {
+			t.Fatalf("cancel deleted the user")
+		}
+	})
+
+	t.Run("delete through the dialog", func(t *testing.T) {
+		run(t, ctx, chromedp.Click(chromedp.CSS(`button[data-dialog="confirm-delete"]`)),
+			chromedp.WaitVisible(chromedp.CSS("#confirm-delete")),
+			chromedp.Click(chromedp.CSS("#confirm-delete button.danger")),
+			chromedp.WaitVisible(chromedp.CSS("p.notice")))
+		wantText(t, ctx, "p.notice", ada+" was deleted")
+		if f.userExists(t, "production", ada) {
+			t.Fatalf("the user is still stored")
+		}
+		if n := value[int](t, ctx, `document.querySelectorAll('a[href*="ada-lovelace"]').length`); n != 0 {
+			t.Errorf("the list still links the deleted user")
+		}
+	})
+
+	t.Run("delete through the confirmation page", func(t *testing.T) {
+		run(t, ctx, chromedp.Navigate(f.srv.URL+"/ui/delete/users/"+url.PathEscape("u_1009")),
+			chromedp.Click(chromedp.CSS("main button.danger")),
+			chromedp.WaitVisible(chromedp.CSS("p.notice")))
+		wantText(t, ctx, "p.notice", "u_1009 was deleted")
+		if f.userExists(t, "production", "u_1009") {
+			t.Fatalf("the user is still stored")
+		}
+	})
+
+	t.Run("phone", func(t *testing.T) {
+		run(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+			chromedp.Navigate(users), chromedp.WaitVisible(chromedp.CSS("table.list")))
+		wide := value[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`)
+		if wide {
+			t.Errorf("the users list scrolls sideways on a phone")
+		}
+		screenshot(t, ctx, filepath.Join(shots, "users-list-phone.png"))
+	})
+
+	if n := dialogs(); n != 0 {
+		t.Errorf("%d JavaScript dialogs opened", n)
+	}
+	t.Logf("screenshots in %s", shots)
+}
+
+// seedPeople stores a few realistic users and groups.
+func seedPeople(t testing.TB, f *fixture) {
+	t.Helper()
+	people := []struct{ id, js string }{
+		{"u_1001", `{"email": "grace.hopper@navy.example", "name": "Grace Hopper", "plan": "team"}`},
+		{"u_1002", `{"email": "alan@bletchley.example", "name": "Alan Turing", "plan": "pro"}`},
+		{"u_1003", `{"name": "Katherine Johnson", "plan": "free"}`},
+		{"u_1004", `{"email": "linus@kernel.example", "plan": "pro", "seats": 3}`},
+		{"auth0|5f8d0d55b54764421b7156c3", `{"email": "margaret@apollo.example"}`},
+		{"u_1009", `{"email": "barbara.liskov@mit.example", "name": "Barbara Liskov"}`},
+		{"device-7c1e", `{"platform": "ios"}`},
+	}
+	for _, p := range people {
+		f.addUser(t, "production", p.id, p.js, "acme")
+		time.Sleep(2 * time.Millisecond) // distinct updated times give the list a stable order
+	}
+}
+
+// newBrowser starts headless Chromium with a fresh profile and returns its
+// context and a func that counts the JavaScript dialogs it saw.
+func newBrowser(t *testing.T) (context.Context, func() int) {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is missing: CI must install chromium", chromiumPath)
+		}
+		t.Skipf("%s is missing; install it with: apt-get update && apt-get install -y chromium",
+			chromiumPath)
+	}
+
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chromiumPath), chromedp.Headless, chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true))
+	t.Cleanup(cancelAlloc)
+
+	var mu sync.Mutex
+	dialogs := 0
+	ctx, cancel := chromedp.NewContext(allocCtx, chromedp.WithListener(func(ev any) {
+		if _, ok := ev.(*cdppage.EventJavascriptDialogOpening); ok {
+			mu.Lock()
+			dialogs++
+			mu.Unlock()
+		}
+	}))
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx, func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return dialogs
+	}
+}
+
+// artifactsDir is where screenshots go: $ROLLCALL_ARTIFACTS when set, so
+// that they outlive the test, else a temporary folder.
+func artifactsDir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("ROLLCALL_ARTIFACTS")
+	if dir == "" {
+		return t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("make artifacts folder: %v", err)
+	}
+	return dir
+}
+
+// run runs browser steps with a deadline, so that a page that never shows
+// what a step waits for fails the test instead of hanging it.
+func run(t testing.TB, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			loc, _ := chromedp.Run(ctx, chromedp.Location())
+			t.Fatalf("browser steps timed out (at %s)", loc)
+		}
+		t.Fatalf("browser steps: %v", err)
+	}
+}
+
+func value[T any](t testing.TB, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
+}
+
+// wantText checks the visible text of the first element matching css.
+func wantText(t testing.TB, ctx context.Context, css string, texts ...string) {
+	t.Helper()
+	got, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", css, err)
+	}
+	for _, s := range texts {
+		if !strings.Contains(got, s) {
+			t.Errorf("%s shows %q, which lacks %q", css, got, s)
+		}
+	}
+}
+
+func screenshot(t testing.TB, ctx context.Context, path string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatalf("save screenshot: %v", err)
+	}
+}
