@@ -28,22 +28,26 @@ type fixture struct {
 	browser string
 }
 
-// newFixture builds a fixture; configure may change the API's settings.
+// newFixture builds a fixture. Each configure runs twice: before the store
+// is opened, so that the store enforces the limits it sets, and after, with
+// cfg.Store set, so that it may wrap the store.
 func newFixture(t testing.TB, configure ...func(*httpapi.Config)) *fixture {
 	t.Helper()
-	limits := rollcall.DefaultLimits()
-	store, err := sqlite.Open(filepath.Join(t.TempDir(), "t.db"), limits)
+	logs := &lockedBuffer{}
+	cfg := httpapi.Config{
+		Limits: rollcall.DefaultLimits(),
+		Logger: slog.New(slog.NewJSONHandler(logs, nil)),
+	}
+	for _, c := range configure {
+		c(&cfg)
+	}
+
+	store, err := sqlite.Open(filepath.Join(t.TempDir(), "t.db"), cfg.Limits)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { store.Close() })
-
-	logs := &lockedBuffer{}
-	cfg := httpapi.Config{
-		Store:  store,
-		Limits: limits,
-		Logger: slog.New(slog.NewJSONHandler(logs, nil)),
-	}
+	cfg.Store = store
 	for _, c := range configure {
 		c(&cfg)
 	}
