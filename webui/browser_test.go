@@ -37,9 +37,10 @@ func TestBrowser(t *testing.T) {
 	users := f.srv.URL + "/ui/users"
 
 	t.Run("sign in", func(t *testing.T) {
-		run(t, ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(users),
-			chromedp.WaitVisible(chromedp.CSS("#key")),
-			chromedp.SendKeys(chromedp.CSS("#key"), secret),
+		run(t, ctx, chromedp.EmulateViewport(1280, 720), chromedp.Navigate(users),
+			chromedp.WaitVisible(chromedp.CSS("#key")))
+		screenshot(t, ctx, filepath.Join(shots, "sign-in.png"))
+		run(t, ctx, chromedp.SendKeys(chromedp.CSS("#key"), secret),
 			chromedp.Click(chromedp.CSS("form button.primary")),
 			chromedp.WaitVisible(chromedp.CSS("table.list")))
 		wantText(t, ctx, "header", "production")
