@@ -10,9 +10,6 @@ import (
 	"time"
 
 	"github.com/rollcall/rollcall"
-
-	// The pure-Go SQLite driver, registered as "sqlite".
-	_ "modernc.org/sqlite"
 )
 
 var _ rollcall.Store = (*Store)(nil)
@@ -40,19 +37,23 @@ func Open(path string, limits rollcall.Limits) (*Store, error) {
 		return nil, fmt.Errorf("open sqlite: path %q must be a file name without '?'", path)
 	}
 
-	writer, err := openDB(path, writerParams(), 1)
+	drv, err := newDriver()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	writer, err := openDB(connector{drv, path + "?" + writerParams().Encode()}, 1)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	if err := migrate(context.Background(), writer); err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 
-	reader, err := openDB(path, readerParams(), readConns)
+	reader, err := openDB(connector{drv, path + "?" + readerParams().Encode()}, readConns)
 	if err != nil {
 		writer.Close()
-		return nil, err
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	return &Store{writer: writer, reader: reader, limits: limits}, nil
 }
@@ -81,20 +82,17 @@ func readerParams() url.Values {
 	return q
 }
 
-// openDB opens a handle on path with the given parameters and pool size,
-// and checks that a connection can be made.
-func openDB(path string, params url.Values, conns int) (*sql.DB, error) {
-	db, err := sql.Open("sqlite", path+"?"+params.Encode())
-	if err != nil {
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
-	}
+// openDB opens a handle of at most conns connections and checks that one
+// can be made.
+func openDB(c connector, conns int) (*sql.DB, error) {
+	db := sql.OpenDB(c)
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns)
 	db.SetConnMaxIdleTime(0)
 
 	if err := db.Ping(); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		return nil, fmt.Errorf("connect: %w", err)
 	}
 	return db, nil
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/rollcall/rollcall"
 )
@@ -86,12 +85,12 @@ func (sel *userSelect) and(cond string, args ...any) {
 }
 
 // search keeps users whose identifier starts with text, byte for byte, or
-// whose email property is a string starting with text, ignoring ASCII case.
-// LIKE is avoided: it folds case and treats % and _ as wildcards.
+// whose email property is a string starting with text, ignoring case. LIKE
+// is avoided: it folds case, ASCII only, and treats % and _ as wildcards.
 func (sel *userSelect) search(text string) {
 	email := `(json_type(u.properties, '$.email') = 'text'
-		AND lower(substr(json_extract(u.properties, '$.email'), 1, ?)) = lower(?))`
-	emailArgs := []any{utf8.RuneCountInString(text), text}
+		AND ` + prefixFoldFunc + `(json_extract(u.properties, '$.email'), ?))`
+	emailArgs := []any{text}
 
 	end, bounded := prefixEnd(text)
 	if !bounded {

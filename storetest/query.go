@@ -71,6 +71,8 @@ func (h harness) search(t *testing.T) {
 		userItem(t, "dave", `{"email":42}`),
 		userItem(t, "eve", `{"Email":"alice@example.com","name":"al"}`),
 		userItem(t, "frank", `{"email":["al"]}`),
+		userItem(t, "greg", `{"email":"ÉMILE@example.com"}`),
+		userItem(t, "émile", `null`),
 	)
 
 	cases := []struct {
@@ -85,6 +87,8 @@ func (h harness) search(t *testing.T) {
 		{"4", nil},
 		{"alice@", []string{"bob"}},
 		{"nobody", nil},
+		{"émile", []string{"greg", "émile"}},
+		{"ÉMI", []string{"greg"}},
 	}
 	for _, c := range cases {
 		for _, order := range []rollcall.UserOrder{rollcall.ByIdentifier, rollcall.ByUpdatedDesc} {
