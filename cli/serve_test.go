@@ -145,3 +145,29 @@ func TestServeFlagsBackKeysCommandsToo(t *testing.T) {
 		}
 	})
 }
+
+func TestServeRoutes(t *testing.T) {
+	t.Parallel()
+	srv, _ := startServer(t, tempDB(t))
+
+	t.Run("web pages under /ui/", func(t *testing.T) {
+		resp, err := http.Get(srv.URL() + "/ui/signin")
+		if err != nil {
+			t.Fatalf("GET /ui/signin: %v", err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK ||
+			!strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			t.Errorf("GET /ui/signin: %d %s, want an HTML page",
+				resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	})
+
+	t.Run("everything else to the API", func(t *testing.T) {
+		got := wantStatus(t, http.StatusNotFound, "GET", srv.URL()+"/uix", "", "")
+		if !strings.Contains(got, `"not_found_error"`) {
+			t.Errorf("GET /uix answered %s, want the API's JSON 404", got)
+		}
+		wantStatus(t, http.StatusOK, "GET", srv.URL()+"/healthz", "", "")
+	})
+}

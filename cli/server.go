@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rollcall/rollcall"
 	"github.com/rollcall/rollcall/httpapi"
+	"github.com/rollcall/rollcall/webui"
 )
 
 // Timeouts of the HTTP server. Reads allow a 5 MiB batch over a slow link;
@@ -103,7 +104,8 @@ func (s *Server) handler() http.Handler {
 		RateBurst:   s.cfg.RateBurst,
 		KeyCacheTTL: keyCacheTTL(s.cfg.DB),
 	})
-	return routes(api, nil)
+	pages := webui.New(webui.Config{Store: s.store, Logger: s.log})
+	return routes(api, pages)
 }
 
 // routes sends /ui and everything under /ui/ to pages, when there are web
