@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rollcall/rollcall"
+	"github.com/rollcall/rollcall/webui"
 )
 
 const xss = `<img src=x onerror=alert(1)>`
@@ -301,6 +303,17 @@ func TestSessionCookie(t *testing.T) {
 		})
 	}
 
+	t.Run("another server over the same store accepts it", func(t *testing.T) {
+		b := f.browser(t)
+		b.mustSignIn(t, secret)
+		other := httptest.NewServer(webui.New(webui.Config{Store: f.store}))
+		defer other.Close()
+		req, _ := http.NewRequest(http.MethodGet, other.URL+"/ui/users", nil)
+		req.AddCookie(b.session(t))
+		p := f.browser(t).do(t, req)
+		wantStatus(t, p, http.StatusOK)
+		wantContains(t, p, "production")
+	})
 	t.Run("refuses a session once its key is revoked", func(t *testing.T) {
 		other := f.createKey(t, "production", rollcall.KeyServer)
 		b := f.browser(t)
