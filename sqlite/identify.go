@@ -45,7 +45,7 @@ func (s *Store) Identify(ctx context.Context, env string, items []rollcall.Ident
 		return nil
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		w := identifier{tx: tx, env: env, now: millis(time.Now()), limits: s.limits}
+		w := identifier{stmts: s.stmts.in(ctx, tx), env: env, now: millis(time.Now()), limits: s.limits}
 		for i, item := range items {
 			if err := w.apply(ctx, item); err != nil {
 				return itemError(i, err)
@@ -67,7 +67,7 @@ func itemError(i int, err error) error {
 
 // identifier applies the items of one Identify call inside its transaction.
 type identifier struct {
-	tx     *sql.Tx
+	stmts  *writeStmts
 	env    string
 	now    int64
 	limits rollcall.Limits
@@ -88,7 +88,7 @@ func (w identifier) apply(ctx context.Context, item rollcall.Identify) error {
 		if err != nil {
 			return err
 		}
-		if _, err := w.tx.ExecContext(ctx, insertMembership, userID, groupID); err != nil {
+		if _, err := w.stmts.membership.ExecContext(ctx, userID, groupID); err != nil {
 			return fmt.Errorf("add user %d to group %d: %w", userID, groupID, err)
 		}
 	}
@@ -111,7 +111,7 @@ func (w identifier) upsert(
 
 	if len(props) == 0 {
 		// Nothing to merge, but the identify still touches the row.
-		_, err := w.tx.ExecContext(ctx, touchSQL(e), w.now, rowID)
+		_, err := w.stmts.touch[e].ExecContext(ctx, w.now, rowID)
 		if err != nil {
 			return 0, fmt.Errorf("touch %s: %w", e.noun(), err)
 		}
@@ -123,7 +123,7 @@ func (w identifier) upsert(
 	if err != nil {
 		return 0, err
 	}
-	if _, err := w.tx.ExecContext(ctx, updateSQL(e), text, w.now, rowID); err != nil {
+	if _, err := w.stmts.update[e].ExecContext(ctx, text, w.now, rowID); err != nil {
 		return 0, fmt.Errorf("update %s: %w", e.noun(), err)
 	}
 	return rowID, nil
@@ -136,7 +136,7 @@ func (w identifier) current(
 ) (int64, rollcall.Properties, error) {
 	var rowID int64
 	var text string
-	err := w.tx.QueryRowContext(ctx, selectCurrentSQL(e), w.env, id).Scan(&rowID, &text)
+	err := w.stmts.current[e].QueryRowContext(ctx, w.env, id).Scan(&rowID, &text)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -160,7 +160,7 @@ func (w identifier) insert(
 	}
 
 	var rowID int64
-	err = w.tx.QueryRowContext(ctx, insertSQL(e), w.env, id, text, w.now, w.now).Scan(&rowID)
+	err = w.stmts.insert[e].QueryRowContext(ctx, w.env, id, text, w.now, w.now).Scan(&rowID)
 	if err != nil {
 		return 0, fmt.Errorf("insert %s: %w", e.noun(), err)
 	}

@@ -27,6 +27,7 @@ const readConns = 4
 type Store struct {
 	writer *sql.DB // one connection; every transaction BEGIN IMMEDIATE
 	reader *sql.DB // a pool of query-only connections
+	stmts  *writeStmts
 	limits rollcall.Limits
 }
 
@@ -50,12 +51,19 @@ func Open(path string, limits rollcall.Limits) (*Store, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 
-	reader, err := openDB(connector{drv, path + "?" + readerParams().Encode()}, readConns)
+	stmts, err := prepareWrites(context.Background(), writer)
 	if err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	return &Store{writer: writer, reader: reader, limits: limits}, nil
+
+	reader, err := openDB(connector{drv, path + "?" + readerParams().Encode()}, readConns)
+	if err != nil {
+		stmts.close()
+		writer.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return &Store{writer: writer, reader: reader, stmts: stmts, limits: limits}, nil
 }
 
 // commonParams are the driver settings of every connection.
@@ -109,7 +117,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close closes both handles. Every commit made before it is already in the
 // WAL; closing the last connection also checkpoints it into the main file.
 func (s *Store) Close() error {
-	return errors.Join(s.reader.Close(), s.writer.Close())
+	return errors.Join(s.stmts.close(), s.reader.Close(), s.writer.Close())
 }
 
 // write runs fn in one IMMEDIATE transaction on the writer connection and

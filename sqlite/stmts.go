@@ -1,0 +1,75 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// writeStmts are the statements of the identify path, prepared once on the
+// writer connection: parsing SQL costs more than running it, and a batch
+// runs several statements per item. Each array is indexed by entity.
+type writeStmts struct {
+	current    [2]*sql.Stmt
+	insert     [2]*sql.Stmt
+	update     [2]*sql.Stmt
+	touch      [2]*sql.Stmt
+	membership *sql.Stmt
+}
+
+// prepareWrites prepares the identify statements on db.
+func prepareWrites(ctx context.Context, db *sql.DB) (*writeStmts, error) {
+	var st writeStmts
+	var errs []error
+	prep := func(query string) *sql.Stmt {
+		stmt, err := db.PrepareContext(ctx, query)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("prepare %q: %w", query, err))
+		}
+		return stmt
+	}
+
+	for _, e := range []entity{userEntity, groupEntity} {
+		st.current[e] = prep(selectCurrentSQL(e))
+		st.insert[e] = prep(insertSQL(e))
+		st.update[e] = prep(updateSQL(e))
+		st.touch[e] = prep(touchSQL(e))
+	}
+	st.membership = prep(insertMembership)
+	if err := errors.Join(errs...); err != nil {
+		st.close()
+		return nil, err
+	}
+	return &st, nil
+}
+
+// in returns the statements bound to tx. As tx runs on the connection they
+// were prepared on, binding reuses them rather than preparing again.
+func (st *writeStmts) in(ctx context.Context, tx *sql.Tx) *writeStmts {
+	var out writeStmts
+	for e := range st.current {
+		out.current[e] = tx.StmtContext(ctx, st.current[e])
+		out.insert[e] = tx.StmtContext(ctx, st.insert[e])
+		out.update[e] = tx.StmtContext(ctx, st.update[e])
+		out.touch[e] = tx.StmtContext(ctx, st.touch[e])
+	}
+	out.membership = tx.StmtContext(ctx, st.membership)
+	return &out
+}
+
+// close closes every statement that was prepared.
+func (st *writeStmts) close() error {
+	all := []*sql.Stmt{st.membership}
+	for e := range st.current {
+		all = append(all, st.current[e], st.insert[e], st.update[e], st.touch[e])
+	}
+
+	var errs []error
+	for _, stmt := range all {
+		if stmt != nil {
+			errs = append(errs, stmt.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
