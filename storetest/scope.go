@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/rollcall/rollcall"
@@ -26,7 +27,8 @@ func (h harness) runIdentifiers(t *testing.T) {
 // space or Unicode normalisation: each is its own user.
 func (h harness) byteForByte(t *testing.T) {
 	s := h.store(t)
-	ids := []string{"a", "A", "a ", " a", "\u00e9", "e\u0301", "1", "01", "a/b", "ß", "ss"}
+	ids := []string{"a", "A", "a ", " a", "\u00e9", "e\u0301", "1", "01", "a/b", "ß", "ss",
+		"a%", "a_", "'; DROP TABLE users; --", strings.Repeat("é", rollcall.MaxIdentifierBytes/2)}
 	for i, id := range ids {
 		identify(t, s, env, userItem(t, id, fmt.Sprintf(`{"i":%d}`, i), member(t, id, `null`)))
 	}
