@@ -19,6 +19,18 @@ import (
 
 const chromiumPath = "/usr/bin/chromium"
 
+// ada is the user the browser test finds, checks and deletes; the slash
+// checks that identifiers travel escaped.
+const ada = "acme/ada-lovelace"
+
+// session is one browser session against the pages of a fixture.
+type session struct {
+	ctx   context.Context
+	f     *fixture
+	shots string
+	users string
+}
+
 // TestBrowser drives the pages in headless Chromium as a person would:
 // sign in, search, open a user, check that a hostile value stays text,
 // delete through the dialog and through the page without scripts.
@@ -26,103 +38,130 @@ func TestBrowser(t *testing.T) {
 	f := newFixture(t)
 	secret := f.createKey(t, "production", rollcall.KeyServer)
 	seedPeople(t, f)
-	const ada = "acme/ada-lovelace"
 	f.addUser(t, "production", ada, `{"email": "ada@acme.example", "name": "Ada Lovelace",
 		"plan": "enterprise", "seats": 250, "beta": true, "manager": null,
 		"roles": ["admin", "billing"], "address": {"city": "London", "country": "GB"},
 		"bio": "`+xss+`"}`, "acme", "analytics-guild")
 
 	ctx, dialogs := newBrowser(t)
-	shots := artifactsDir(t)
-	users := f.srv.URL + "/ui/users"
-
-	t.Run("sign in", func(t *testing.T) {
-		run(t, ctx, chromedp.EmulateViewport(1280, 720), chromedp.Navigate(users),
-			chromedp.WaitVisible(chromedp.CSS("#key")))
-		screenshot(t, ctx, filepath.Join(shots, "sign-in.png"))
-		run(t, ctx, chromedp.SendKeys(chromedp.CSS("#key"), secret),
-			chromedp.Click(chromedp.CSS("form button.primary")),
-			chromedp.WaitVisible(chromedp.CSS("table.list")))
-		wantText(t, ctx, "header", "production")
-		background := value[string](t, ctx, `getComputedStyle(document.body).backgroundColor`)
-		if background != "rgb(246, 247, 249)" {
-			t.Errorf("the style sheet did not apply: body background %q", background)
-		}
-		screenshot(t, ctx, filepath.Join(shots, "users-list.png"))
-		if os.Getenv("ROLLCALL_UPDATE_DOCS") != "" {
-			screenshot(t, ctx, filepath.Join("..", "docs", "users-page.png"))
-		}
-	})
-
-	t.Run("find and open a user", func(t *testing.T) {
-		run(t, ctx, chromedp.SendKeys(chromedp.CSS("#q"), "ADA@acme"),
-			chromedp.Submit(chromedp.CSS("#q")),
-			chromedp.WaitVisible(chromedp.CSS(`a[href="/ui/users/`+url.PathEscape(ada)+`"]`)))
-		if n := value[int](t, ctx, `document.querySelectorAll("table.list tbody tr").length`); n != 1 {
-			t.Errorf("search lists %d users, want 1", n)
-		}
-
-		run(t, ctx, chromedp.Click(chromedp.CSS("table.list a.id")),
-			chromedp.WaitVisible(chromedp.CSS("table.props")))
-		wantText(t, ctx, "h1", ada)
-		wantText(t, ctx, "table.props", xss, "ada@acme.example", "enterprise", "250", "London",
-			"object", "array", "boolean", "null", "number")
-		wantText(t, ctx, ".chips", "acme", "analytics-guild")
-		if n := value[int](t, ctx, `document.querySelectorAll("main img").length`); n != 0 {
-			t.Errorf("the page holds %d img elements: a value was read as HTML", n)
-		}
-		screenshot(t, ctx, filepath.Join(shots, "user-page.png"))
-	})
-
-	t.Run("cancel the dialog", func(t *testing.T) {
-		run(t, ctx, chromedp.Click(chromedp.CSS(`button[data-dialog="confirm-delete"]`)),
-			chromedp.WaitVisible(chromedp.CSS("#confirm-delete")))
-		screenshot(t, ctx, filepath.Join(shots, "delete-dialog.png"))
-		run(t, ctx, chromedp.Click(chromedp.CSS(`#confirm-delete form[method="dialog"] button`)),
-			chromedp.WaitNotVisible(chromedp.CSS("#confirm-delete")))
-		if !f.userExists(t, "production", ada) {
-			t.Fatalf("cancel deleted the user")
-		}
-	})
-
-	t.Run("delete through the dialog", func(t *testing.T) {
-		run(t, ctx, chromedp.Click(chromedp.CSS(`button[data-dialog="confirm-delete"]`)),
-			chromedp.WaitVisible(chromedp.CSS("#confirm-delete")),
-			chromedp.Click(chromedp.CSS("#confirm-delete button.danger")),
-			chromedp.WaitVisible(chromedp.CSS("p.notice")))
-		wantText(t, ctx, "p.notice", ada+" was deleted")
-		if f.userExists(t, "production", ada) {
-			t.Fatalf("the user is still stored")
-		}
-		if n := value[int](t, ctx, `document.querySelectorAll('a[href*="ada-lovelace"]').length`); n != 0 {
-			t.Errorf("the list still links the deleted user")
-		}
-	})
-
-	t.Run("delete through the confirmation page", func(t *testing.T) {
-		run(t, ctx, chromedp.Navigate(f.srv.URL+"/ui/delete/users/"+url.PathEscape("u_1009")),
-			chromedp.Click(chromedp.CSS("main button.danger")),
-			chromedp.WaitVisible(chromedp.CSS("p.notice")))
-		wantText(t, ctx, "p.notice", "u_1009 was deleted")
-		if f.userExists(t, "production", "u_1009") {
-			t.Fatalf("the user is still stored")
-		}
-	})
-
-	t.Run("phone", func(t *testing.T) {
-		run(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
-			chromedp.Navigate(users), chromedp.WaitVisible(chromedp.CSS("table.list")))
-		wide := value[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`)
-		if wide {
-			t.Errorf("the users list scrolls sideways on a phone")
-		}
-		screenshot(t, ctx, filepath.Join(shots, "users-list-phone.png"))
-	})
+	s := &session{ctx: ctx, f: f, shots: artifactsDir(t), users: f.srv.URL + "/ui/users"}
+	t.Run("sign in", func(t *testing.T) { s.signIn(t, secret) })
+	t.Run("find and open a user", s.findUser)
+	t.Run("cancel the dialog", s.cancelDialog)
+	t.Run("delete through the dialog", s.deleteInDialog)
+	t.Run("delete through the confirmation page", s.deleteOnPage)
+	t.Run("groups", s.groups)
+	t.Run("phone", s.phone)
 
 	if n := dialogs(); n != 0 {
 		t.Errorf("%d JavaScript dialogs opened", n)
 	}
-	t.Logf("screenshots in %s", shots)
+	t.Logf("screenshots in %s", s.shots)
+}
+
+func (s *session) signIn(t *testing.T, secret string) {
+	ctx := s.ctx
+	run(t, ctx, chromedp.EmulateViewport(1280, 720), chromedp.Navigate(s.users),
+		chromedp.WaitVisible(chromedp.CSS("#key")))
+	screenshot(t, ctx, filepath.Join(s.shots, "sign-in.png"))
+	run(t, ctx, chromedp.SendKeys(chromedp.CSS("#key"), secret),
+		chromedp.Click(chromedp.CSS("form button.primary")),
+		chromedp.WaitVisible(chromedp.CSS("table.list")))
+
+	wantText(t, ctx, "header", "production")
+	background := value[string](t, ctx, `getComputedStyle(document.body).backgroundColor`)
+	if background != "rgb(246, 247, 249)" {
+		t.Errorf("the style sheet did not apply: body background %q", background)
+	}
+	screenshot(t, ctx, filepath.Join(s.shots, "users-list.png"))
+	if os.Getenv("ROLLCALL_UPDATE_DOCS") != "" {
+		screenshot(t, ctx, filepath.Join("..", "docs", "users-page.png"))
+	}
+}
+
+func (s *session) findUser(t *testing.T) {
+	ctx := s.ctx
+	run(t, ctx, chromedp.SendKeys(chromedp.CSS("#q"), "ADA@acme"),
+		chromedp.Submit(chromedp.CSS("#q")),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/ui/users/`+url.PathEscape(ada)+`"]`)))
+	if n := value[int](t, ctx, `document.querySelectorAll("table.list tbody tr").length`); n != 1 {
+		t.Errorf("search lists %d users, want 1", n)
+	}
+
+	run(t, ctx, chromedp.Click(chromedp.CSS("table.list a.id")),
+		chromedp.WaitVisible(chromedp.CSS("table.props")))
+	wantText(t, ctx, "h1", ada)
+	wantText(t, ctx, "table.props", xss, "ada@acme.example", "enterprise", "250", "London",
+		"object", "array", "boolean", "null", "number")
+	wantText(t, ctx, ".chips", "acme", "analytics-guild")
+	if n := value[int](t, ctx, `document.querySelectorAll("main img").length`); n != 0 {
+		t.Errorf("the page holds %d img elements: a value was read as HTML", n)
+	}
+	screenshot(t, ctx, filepath.Join(s.shots, "user-page.png"))
+}
+
+func (s *session) cancelDialog(t *testing.T) {
+	run(t, s.ctx, chromedp.Click(chromedp.CSS(`button[data-dialog="confirm-delete"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#confirm-delete")))
+	screenshot(t, s.ctx, filepath.Join(s.shots, "delete-dialog.png"))
+	run(t, s.ctx, chromedp.Click(chromedp.CSS(`#confirm-delete form[method="dialog"] button`)),
+		chromedp.WaitNotVisible(chromedp.CSS("#confirm-delete")))
+	if !s.f.userExists(t, "production", ada) {
+		t.Fatalf("cancel deleted the user")
+	}
+}
+
+func (s *session) deleteInDialog(t *testing.T) {
+	run(t, s.ctx, chromedp.Click(chromedp.CSS(`button[data-dialog="confirm-delete"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#confirm-delete")),
+		chromedp.Click(chromedp.CSS("#confirm-delete button.danger")),
+		chromedp.WaitVisible(chromedp.CSS("p.notice")))
+	wantText(t, s.ctx, "p.notice", ada+" was deleted")
+	if s.f.userExists(t, "production", ada) {
+		t.Fatalf("the user is still stored")
+	}
+	links := `document.querySelectorAll('a[href*="ada-lovelace"]').length`
+	if n := value[int](t, s.ctx, links); n != 0 {
+		t.Errorf("the list still links the deleted user")
+	}
+}
+
+// deleteOnPage uses the confirmation page that browsers without scripts
+// reach through the delete button.
+func (s *session) deleteOnPage(t *testing.T) {
+	run(t, s.ctx, chromedp.Navigate(s.f.srv.URL+"/ui/delete/users/u_1009"),
+		chromedp.Click(chromedp.CSS("main button.danger")),
+		chromedp.WaitVisible(chromedp.CSS("p.notice")))
+	wantText(t, s.ctx, "p.notice", "u_1009 was deleted")
+	if s.f.userExists(t, "production", "u_1009") {
+		t.Fatalf("the user is still stored")
+	}
+}
+
+func (s *session) groups(t *testing.T) {
+	run(t, s.ctx, chromedp.Navigate(s.f.srv.URL+"/ui/groups"),
+		chromedp.WaitVisible(chromedp.CSS("table.list")))
+	wantText(t, s.ctx, "table.list", "acme", "Team acme")
+	run(t, s.ctx, chromedp.Click(chromedp.CSS(`a[href="/ui/groups/acme"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#members-h")))
+	wantText(t, s.ctx, "main", "Team acme", "u_1001", "grace.hopper@navy.example")
+	screenshot(t, s.ctx, filepath.Join(s.shots, "group-page.png"))
+}
+
+func (s *session) phone(t *testing.T) {
+	run(t, s.ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+		chromedp.Navigate(s.users), chromedp.WaitVisible(chromedp.CSS("table.list")))
+	if value[bool](t, s.ctx, `document.documentElement.scrollWidth > window.innerWidth`) {
+		t.Errorf("the users list scrolls sideways on a phone")
+	}
+	screenshot(t, s.ctx, filepath.Join(s.shots, "users-list-phone.png"))
+
+	run(t, s.ctx, chromedp.Navigate(s.f.srv.URL+"/ui/users/u_1004"),
+		chromedp.WaitVisible(chromedp.CSS("table.props")))
+	if value[bool](t, s.ctx, `document.documentElement.scrollWidth > window.innerWidth`) {
+		t.Errorf("a user's page scrolls sideways on a phone")
+	}
+	screenshot(t, s.ctx, filepath.Join(s.shots, "user-page-phone.png"))
 }
 
 // seedPeople stores a few realistic users and groups.
@@ -132,7 +171,8 @@ func seedPeople(t testing.TB, f *fixture) {
 		{"u_1001", `{"email": "grace.hopper@navy.example", "name": "Grace Hopper", "plan": "team"}`},
 		{"u_1002", `{"email": "alan@bletchley.example", "name": "Alan Turing", "plan": "pro"}`},
 		{"u_1003", `{"name": "Katherine Johnson", "plan": "free"}`},
-		{"u_1004", `{"email": "linus@kernel.example", "plan": "pro", "seats": 3}`},
+		{"u_1004", `{"email": "linus@kernel.example", "plan": "pro", "seats": 3,
+			"flags": {"beta": true, "newBilling": false}, "note": ""}`},
 		{"auth0|5f8d0d55b54764421b7156c3", `{"email": "margaret@apollo.example"}`},
 		{"u_1009", `{"email": "barbara.liskov@mit.example", "name": "Barbara Liskov"}`},
 		{"device-7c1e", `{"platform": "ios"}`},

@@ -33,7 +33,8 @@ func newFixture(t testing.TB) *fixture {
 	}
 	t.Cleanup(func() { store.Close() })
 
-	srv := httptest.NewServer(webui.New(webui.Config{Store: store, Logger: slog.New(slog.NewTextHandler(t.Output(), nil))}))
+	logger := slog.New(slog.NewTextHandler(t.Output(), nil))
+	srv := httptest.NewServer(webui.New(webui.Config{Store: store, Logger: logger}))
 	t.Cleanup(srv.Close)
 	return &fixture{store: store, srv: srv}
 }

@@ -116,7 +116,9 @@ func (ui *UI) fail(w http.ResponseWriter, r *http.Request, s *session, err error
 
 // renderError shows a page with a status and one sentence. s is nil when
 // the request has no session.
-func (ui *UI) renderError(w http.ResponseWriter, r *http.Request, s *session, status int, msg string) {
+func (ui *UI) renderError(w http.ResponseWriter, r *http.Request, s *session,
+	status int, msg string) {
+
 	v := view{Title: http.StatusText(status), Body: msg}
 	if s != nil {
 		v = s.view(http.StatusText(status), "", msg)

@@ -126,7 +126,8 @@ func (ui *UI) serveByID(w http.ResponseWriter, r *http.Request) bool {
 	}
 	if len(allowed) > 0 {
 		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		ui.renderError(w, r, nil, http.StatusMethodNotAllowed, "This page does not accept that kind of request.")
+		ui.renderError(w, r, nil, http.StatusMethodNotAllowed,
+			"This page does not accept that kind of request.")
 		return true
 	}
 	return false

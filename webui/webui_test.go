@@ -20,7 +20,8 @@ func TestPagesRender(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	secret := f.createKey(t, "production", rollcall.KeyServer)
-	f.addUser(t, "production", "u-ada", `{"email": "ada@example.com", "plan": "pro", "seats": 12345678901234567890,
+	f.addUser(t, "production", "u-ada", `{"email": "ada@example.com", "plan": "pro",
+		"seats": 12345678901234567890,
 		"admin": true, "manager": null, "tags": ["a", "b"], "address": {"city": "Paris"}}`, "acme")
 	time.Sleep(5 * time.Millisecond) // timestamps keep milliseconds: let u-bob be newer
 	f.addUser(t, "production", "u-bob", `{"name": "Bob Stone", "email": 42}`, "acme")
@@ -79,7 +80,13 @@ func TestPagesRender(t *testing.T) {
 			wantContains(t, p, "Not Found")
 		}
 	})
-	t.Run("static files", func(t *testing.T) {
+}
+
+func TestStaticFilesAndRoot(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	b := f.browser(t)
+	t.Run("served without a session", func(t *testing.T) {
 		for path, typ := range map[string]string{
 			"/ui/static/style.css": "text/css", "/ui/static/app.js": "javascript"} {
 			p := b.get(t, path)
@@ -90,6 +97,8 @@ func TestPagesRender(t *testing.T) {
 		}
 	})
 	t.Run("root redirects to users", func(t *testing.T) {
+		b := f.browser(t)
+		b.mustSignIn(t, f.createKey(t, "production", rollcall.KeyServer))
 		p := b.get(t, "/ui/")
 		wantStatus(t, p, http.StatusSeeOther)
 		if p.header.Get("Location") != "/ui/users" {
@@ -281,6 +290,12 @@ func TestSessionCookie(t *testing.T) {
 		}
 	})
 
+}
+
+func TestTamperedSession(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	secret := f.createKey(t, "production", rollcall.KeyServer)
 	tampered := map[string]func(string) string{
 		"changed MAC":  func(v string) string { return v[:len(v)-2] + flip(v[len(v)-2:]) },
 		"later expiry": func(v string) string { return bumpExpiry(v) },
@@ -302,6 +317,13 @@ func TestSessionCookie(t *testing.T) {
 			wantStatus(t, p, http.StatusSeeOther)
 		})
 	}
+
+}
+
+func TestSessionLifecycle(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	secret := f.createKey(t, "production", rollcall.KeyServer)
 
 	t.Run("another server over the same store accepts it", func(t *testing.T) {
 		b := f.browser(t)
@@ -445,12 +467,17 @@ func TestEnvironmentIsolation(t *testing.T) {
 	if strings.Contains(b.get(t, "/ui/groups").body, "staging-team") {
 		t.Errorf("production's groups list shows a staging group")
 	}
-	for path, status := range map[string]int{"/ui/users/only-staging": http.StatusNotFound,
-		"/ui/groups/staging-team": http.StatusNotFound, "/ui/delete/users/only-staging": http.StatusNotFound,
-		"/ui/users?q=s%40example": http.StatusOK, "/ui/users?q=only-s": http.StatusOK} {
+	for path, status := range map[string]int{
+		"/ui/users/only-staging":        http.StatusNotFound,
+		"/ui/groups/staging-team":       http.StatusNotFound,
+		"/ui/delete/users/only-staging": http.StatusNotFound,
+		"/ui/users?q=s%40example":       http.StatusOK,
+		"/ui/users?q=only-s":            http.StatusOK,
+	} {
 		p := b.get(t, path)
 		wantStatus(t, p, status)
-		for _, data := range []string{"s@example.com", "Team staging-team", `href="/ui/users/only-staging"`} {
+		staging := []string{"s@example.com", "Team staging-team", `href="/ui/users/only-staging"`}
+		for _, data := range staging {
 			if strings.Contains(p.body, data) {
 				t.Errorf("%s shows staging data %q", path, data)
 			}
