@@ -52,6 +52,8 @@ func commands() []command {
 		{"keys list", "[flags]", "list API keys (never whole keys)", runKeysList},
 		{"keys revoke", "[flags] PREFIX", "revoke an API key", runKeysRevoke},
 		{"bench", benchArgs, "measure a running server's throughput and latency", runBench},
+		{"import", importArgs, "import users or groups from CSV, JSON Lines or JSON files", runImport},
+		{"export", exportArgs, "export every user or group as JSON Lines or CSV", runExport},
 		{"version", "", "print the version", runVersion},
 	}
 }

@@ -1,0 +1,252 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/rollcall/rollcall"
+	"github.com/rollcall/rollcall/client"
+	"github.com/rollcall/rollcall/transfer"
+)
+
+const importArgs = "[--db PATH --env NAME | --url URL --key KEY] [flags] FILE..."
+
+// ExitRejected is the exit code of an import that finished but rejected
+// some rows.
+const ExitRejected = 3
+
+// rejectedError reports rows written to rejects files; its exit code tells
+// scripts that the import finished but was not clean.
+type rejectedError struct {
+	rows int
+}
+
+func (e *rejectedError) Error() string {
+	return fmt.Sprintf("%d rows were rejected; see the rejects files", e.rows)
+}
+
+// ExitCode returns ExitRejected.
+func (e *rejectedError) ExitCode() int {
+	return ExitRejected
+}
+
+// target is where transfer commands read or write: a store or a server.
+type target struct {
+	db, env, url, key *string
+}
+
+func targetFlags(fs *flag.FlagSet) target {
+	return target{
+		db:  dbFlag(fs),
+		env: fs.String("env", "default", "environment, with --db"),
+		url: fs.String("url", "", "URL of a running server, instead of --db (env ROLLCALL_URL)"),
+		key: fs.String("key", "", "server API key, with --url (env ROLLCALL_KEY)"),
+	}
+}
+
+// open runs fn with the sink and source of the target.
+func (t target) open(ctx context.Context, fn func(transfer.Sink, transfer.Source) error) error {
+	if *t.url != "" {
+		if *t.key == "" {
+			return usagef("--url needs --key (or ROLLCALL_KEY)")
+		}
+		c := client.New(*t.url, *t.key)
+		return fn(transfer.ClientSink{Client: c}, c)
+	}
+	if err := rollcall.ValidateEnvironment(*t.env); err != nil {
+		return usagef("--env: %v", err)
+	}
+	return withStore(ctx, *t.db, func(s rollcall.Store) error {
+		return fn(transfer.StoreSink{Store: s, Env: *t.env}, transfer.StoreSource{Store: s, Env: *t.env})
+	})
+}
+
+// importFlags are import's settings.
+type importFlags struct {
+	target
+	format, rejects       *string
+	resume, groups        *bool
+	concurrency           *int
+	idColumn, groupColumn *string
+	textColumns           *string
+}
+
+func runImport(ctx context.Context, env Env, args []string) error {
+	fs := newFlagSet("import", importArgs)
+	f := importFlags{
+		target:      targetFlags(fs),
+		format:      fs.String("format", "", "csv, jsonl or json; by default from each file's extension"),
+		rejects:     fs.String("rejects", "", "file for rejected rows (default FILE.rejects.jsonl)"),
+		resume:      fs.Bool("resume", false, "skip the rows FILE"+transfer.CheckpointSuffix+" records as done"),
+		groups:      fs.Bool("groups", false, "the rows are groups, not users"),
+		concurrency: fs.Int("concurrency", 4, "batches of 100 rows in flight"),
+		idColumn:    fs.String("id-column", "identifier", "CSV column holding the identifier"),
+		groupColumn: fs.String("group-column", "", "CSV column naming a group each user belongs to"),
+		textColumns: fs.String("text-column", "", "comma-separated CSV columns kept as text"),
+	}
+	if err := parseFlags(fs, args, env, "db", "url", "key"); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("name at least one FILE to import")
+	}
+
+	rejected := 0
+	err := f.open(ctx, func(sink transfer.Sink, _ transfer.Source) error {
+		for _, path := range fs.Args() {
+			n, err := importFile(ctx, env, f, sink, path)
+			rejected += n
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if rejected > 0 {
+		return &rejectedError{rows: rejected}
+	}
+	return nil
+}
+
+// importFile imports one file and returns how many rows it rejected.
+func importFile(ctx context.Context, env Env, f importFlags, sink transfer.Sink, path string) (int, error) {
+	in, format, err := openInput(path, *f.format)
+	if err != nil {
+		return 0, err
+	}
+	defer in.Close()
+
+	rejectsPath := *f.rejects
+	if rejectsPath == "" {
+		rejectsPath = path + ".rejects.jsonl"
+	}
+	rejects, err := openRejects(rejectsPath, *f.resume)
+	if err != nil {
+		return 0, err
+	}
+
+	sum, err := runImportFile(ctx, env, f, sink, in, format, rejects, path)
+	if cerr := closeRejects(rejects, sum.Rejected); cerr != nil && err == nil {
+		err = cerr
+	}
+	printSummary(env.Stderr, path, rejectsPath, sum)
+	return sum.Rejected, err
+}
+
+func runImportFile(ctx context.Context, env Env, f importFlags, sink transfer.Sink, in *os.File,
+	format transfer.Format, rejects *os.File, path string) (transfer.Summary, error) {
+	meter := transfer.NewMeter(env.Stderr, transfer.MeterConfig{
+		Total: fileSize(in), Terminal: isTerminal(env.Stderr),
+	})
+	r, err := transfer.NewReader(meter.Reader(in), format, transfer.ReadOptions{
+		Groups: *f.groups, IDColumn: *f.idColumn, GroupColumn: *f.groupColumn,
+		TextColumns: splitList(*f.textColumns),
+	})
+	if err != nil {
+		return transfer.Summary{}, fmt.Errorf("read %s: %w", path, err)
+	}
+
+	sum, err := transfer.Import(ctx, r, transfer.ImportConfig{
+		Sink: sink, Concurrency: *f.concurrency, Rejects: rejects,
+		Checkpoint: path + transfer.CheckpointSuffix, Resume: *f.resume, Progress: meter.Update,
+	})
+	meter.Finish(sum)
+	if err != nil {
+		return sum, fmt.Errorf("import %s: %w", path, err)
+	}
+	return sum, nil
+}
+
+func openInput(path, format string) (*os.File, transfer.Format, error) {
+	var f transfer.Format
+	var err error
+	if format != "" {
+		f, err = transfer.ParseFormat(format)
+	} else {
+		f, err = transfer.FormatFromPath(path)
+	}
+	if err != nil {
+		return nil, "", usagef("%v", err)
+	}
+
+	in, err := os.Open(path)
+	if err != nil {
+		return nil, "", fmt.Errorf("open input: %w", err)
+	}
+	return in, f, nil
+}
+
+// openRejects opens the rejects file: appended to when resuming, so the
+// rows rejected before the interruption stay listed, else started afresh.
+func openRejects(path string, resume bool) (*os.File, error) {
+	flags := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
+	if resume {
+		flags = os.O_CREATE | os.O_WRONLY | os.O_APPEND
+	}
+	f, err := os.OpenFile(path, flags, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("open rejects file: %w", err)
+	}
+	return f, nil
+}
+
+// closeRejects closes the rejects file and removes it when it stayed
+// empty, so that its presence means something was rejected.
+func closeRejects(f *os.File, rejected int) error {
+	info, statErr := f.Stat()
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close rejects file: %w", err)
+	}
+	if rejected == 0 && statErr == nil && info.Size() == 0 {
+		if err := os.Remove(f.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("remove empty rejects file: %w", err)
+		}
+	}
+	return nil
+}
+
+func printSummary(w io.Writer, path, rejectsPath string, s transfer.Summary) {
+	fmt.Fprintf(w, "%s: %d rows imported, %d rejected", path, s.Imported, s.Rejected)
+	if s.Skipped > 0 {
+		fmt.Fprintf(w, ", %d skipped as already done", s.Skipped)
+	}
+	if s.Rejected > 0 {
+		fmt.Fprintf(w, " (see %s)", rejectsPath)
+	}
+	fmt.Fprintln(w)
+}
+
+func fileSize(f *os.File) int64 {
+	info, err := f.Stat()
+	if err != nil || !info.Mode().IsRegular() {
+		return 0
+	}
+	return info.Size()
+}
+
+// isTerminal reports whether w is a terminal, where a progress bar can
+// redraw itself.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
