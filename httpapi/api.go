@@ -19,7 +19,9 @@ import (
 
 // Config holds what the API needs to serve requests.
 type Config struct {
-	Store  rollcall.Store
+	Store rollcall.Store
+	// Limits bound what one request may carry; a zero field takes its
+	// value from rollcall.DefaultLimits.
 	Limits rollcall.Limits
 	// Logger receives one line per request; nil discards them.
 	Logger *slog.Logger
@@ -63,7 +65,7 @@ func New(cfg Config) *API {
 
 	a := &API{
 		store:    cfg.Store,
-		limits:   cfg.Limits,
+		limits:   withDefaults(cfg.Limits),
 		log:      log,
 		registry: cfg.Registry,
 		mux:      http.NewServeMux(),
@@ -75,6 +77,25 @@ func New(cfg Config) *API {
 		a.mux.Handle(rt.pattern, a.serveRoute(rt))
 	}
 	return a
+}
+
+// withDefaults fills the zero fields of l from the contract's defaults, so
+// that a forgotten setting does not refuse every body.
+func withDefaults(l rollcall.Limits) rollcall.Limits {
+	d := rollcall.DefaultLimits()
+	if l.MaxBodyBytes <= 0 {
+		l.MaxBodyBytes = d.MaxBodyBytes
+	}
+	if l.MaxBatchBodyBytes <= 0 {
+		l.MaxBatchBodyBytes = d.MaxBatchBodyBytes
+	}
+	if l.MaxProperties <= 0 {
+		l.MaxProperties = d.MaxProperties
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = d.MaxDepth
+	}
+	return l
 }
 
 // exchange is what the steps of one request share.

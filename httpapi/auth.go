@@ -13,7 +13,9 @@ import (
 
 // admit checks that r may call rt: a good key of the right kind, an allowed
 // origin and room under the rate limit. Public routes admit everyone.
-func (a *API) admit(w http.ResponseWriter, r *http.Request, rt route, ex *exchange) (rollcall.APIKey, error) {
+func (a *API) admit(
+	w http.ResponseWriter, r *http.Request, rt route, ex *exchange,
+) (rollcall.APIKey, error) {
 	if rt.access == public {
 		return rollcall.APIKey{}, nil
 	}
@@ -50,7 +52,8 @@ func (a *API) authenticate(ctx context.Context, r *http.Request) (rollcall.APIKe
 	prefix, ok := rollcall.SecretPrefix(secret)
 	if !ok {
 		return rollcall.APIKey{}, rollcall.Errorf(rollcall.CodeUnauthorized,
-			"the API key is malformed: rollcall keys start with rcs_ or rcb_ and are 44 characters long")
+			"the API key is malformed: rollcall keys start with rcs_ or rcb_ "+
+				"and are 44 characters long")
 	}
 
 	key, err := a.keys.lookup(ctx, prefix)

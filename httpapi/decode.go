@@ -115,7 +115,8 @@ func decodeProperties(id string) decoder {
 		if err != nil {
 			return nil, err
 		}
-		return []rollcall.Identify{{Kind: rollcall.KindUser, Identifier: id, Properties: props}}, nil
+		item := rollcall.Identify{Kind: rollcall.KindUser, Identifier: id, Properties: props}
+		return []rollcall.Identify{item}, nil
 	}
 }
 
@@ -195,7 +196,8 @@ func batchList(body any) ([]any, error) {
 	}
 	if len(list) > rollcall.MaxBatchItems {
 		return nil, rollcall.Errorf(rollcall.CodeInvalid,
-			"the batch has %d items; the limit is %d, so split it", len(list), rollcall.MaxBatchItems)
+			"the batch has %d items; the limit is %d, so split it",
+			len(list), rollcall.MaxBatchItems)
 	}
 	return list, nil
 }

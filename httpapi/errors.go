@@ -59,7 +59,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if err := enc.Encode(v); err != nil {
 		status = http.StatusInternalServerError
 		buf.Reset()
-		buf.WriteString(`{"code":"internal_server_error","details":"the answer could not be encoded"}`)
+		buf.WriteString(`{"code":"internal_server_error",` +
+			`"details":"the answer could not be encoded"}`)
 	}
 
 	w.Header().Set("Content-Type", "application/json")

@@ -47,7 +47,9 @@ func (a *API) identifySegment(w http.ResponseWriter, r *http.Request, key rollca
 
 // decodeBody reads and decodes the request body within the endpoint's size
 // limit.
-func (a *API) decodeBody(w http.ResponseWriter, r *http.Request, decode decoder, batch bool) ([]rollcall.Identify, error) {
+func (a *API) decodeBody(
+	w http.ResponseWriter, r *http.Request, decode decoder, batch bool,
+) ([]rollcall.Identify, error) {
 	limit := a.limits.MaxBodyBytes
 	if batch {
 		limit = a.limits.MaxBatchBodyBytes
@@ -71,7 +73,9 @@ func (a *API) decodeBody(w http.ResponseWriter, r *http.Request, decode decoder,
 }
 
 // write stores items in one transaction and answers the count.
-func (a *API) write(w http.ResponseWriter, r *http.Request, key rollcall.APIKey, items []rollcall.Identify, count int) error {
+func (a *API) write(
+	w http.ResponseWriter, r *http.Request, key rollcall.APIKey, items []rollcall.Identify, count int,
+) error {
 	if len(items) > 0 {
 		if err := a.store.Identify(r.Context(), key.Environment, items); err != nil {
 			return fmt.Errorf("identify: %w", err)

@@ -32,7 +32,8 @@ func (a *API) readyz(w http.ResponseWriter, r *http.Request, _ rollcall.APIKey) 
 	if err := a.store.Ping(ctx); err != nil {
 		a.log.Warn("store not ready", slog.String("request_id", exchangeOf(r).id),
 			slog.String("error", fmt.Errorf("ping: %w", err).Error()))
-		return rollcall.Errorf(rollcall.CodeUnavailable, "the store is not answering; try again shortly")
+		return rollcall.Errorf(rollcall.CodeUnavailable,
+			"the store is not answering; try again shortly")
 	}
 	writeJSON(w, http.StatusOK, statusBody{Status: "ok"})
 	return nil

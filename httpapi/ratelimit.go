@@ -27,7 +27,11 @@ func newLimiter(perSecond float64, burst int) *limiter {
 	if burst < 1 {
 		burst = int(math.Ceil(perSecond))
 	}
-	return &limiter{limit: rate.Limit(perSecond), burst: burst, buckets: make(map[string]*rate.Limiter)}
+	return &limiter{
+		limit:   rate.Limit(perSecond),
+		burst:   burst,
+		buckets: make(map[string]*rate.Limiter),
+	}
 }
 
 // allow takes a token from the key's bucket, or sets Retry-After and

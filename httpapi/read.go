@@ -124,7 +124,10 @@ func (a *API) listGroups(w http.ResponseWriter, r *http.Request, key rollcall.AP
 	if err != nil {
 		return fmt.Errorf("list groups: %w", err)
 	}
-	out := groupPageJSON{Groups: make([]groupJSON, 0, len(groups.Groups)), NextCursor: groups.NextCursor}
+	out := groupPageJSON{
+		Groups:     make([]groupJSON, 0, len(groups.Groups)),
+		NextCursor: groups.NextCursor,
+	}
 	for _, g := range groups.Groups {
 		out.Groups = append(out.Groups, toGroupJSON(g))
 	}
@@ -138,7 +141,8 @@ func (a *API) listMembers(w http.ResponseWriter, r *http.Request, key rollcall.A
 		return err
 	}
 
-	users, err := a.store.GroupMembers(r.Context(), key.Environment, r.PathValue("identifier"), page)
+	group := r.PathValue("identifier")
+	users, err := a.store.GroupMembers(r.Context(), key.Environment, group, page)
 	if err != nil {
 		return fmt.Errorf("list members: %w", err)
 	}
@@ -147,7 +151,8 @@ func (a *API) listMembers(w http.ResponseWriter, r *http.Request, key rollcall.A
 }
 
 func (a *API) deleteUser(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
-	if err := a.store.DeleteUser(r.Context(), key.Environment, r.PathValue("identifier")); err != nil {
+	user := r.PathValue("identifier")
+	if err := a.store.DeleteUser(r.Context(), key.Environment, user); err != nil {
 		return fmt.Errorf("delete user: %w", err)
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -155,7 +160,8 @@ func (a *API) deleteUser(w http.ResponseWriter, r *http.Request, key rollcall.AP
 }
 
 func (a *API) deleteGroup(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
-	if err := a.store.DeleteGroup(r.Context(), key.Environment, r.PathValue("identifier")); err != nil {
+	group := r.PathValue("identifier")
+	if err := a.store.DeleteGroup(r.Context(), key.Environment, group); err != nil {
 		return fmt.Errorf("delete group: %w", err)
 	}
 	w.WriteHeader(http.StatusNoContent)

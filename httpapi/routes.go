@@ -102,7 +102,8 @@ func (a *API) match(w http.ResponseWriter, r *http.Request, ex *exchange) bool {
 	// cleaned form; an API client is better served by a plain error.
 	if p := r.URL.EscapedPath(); p != cleanPath(p) {
 		a.writeError(w, ex, rollcall.Errorf(rollcall.CodeNotFound,
-			"the path has an empty, \".\" or \"..\" segment; percent-encode such identifiers"), false)
+			"the path has an empty, \".\" or \"..\" segment; "+
+				"percent-encode such identifiers"), false)
 		return false
 	}
 

@@ -28,8 +28,8 @@ func decodeSegment(body any, limits rollcall.Limits) ([]rollcall.Identify, error
 		return nil, nil
 	}
 	return nil, rollcall.Errorf(rollcall.CodeInvalid,
-		"type %.40q is not a Segment event type; expected identify, group, track, page, screen or alias",
-		kind)
+		"type %.40q is not a Segment event type; "+
+			"expected identify, group, track, page, screen or alias", kind)
 }
 
 func segmentIdentify(event map[string]any, limits rollcall.Limits) ([]rollcall.Identify, error) {
