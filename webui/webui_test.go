@@ -80,6 +80,11 @@ func TestPagesRender(t *testing.T) {
 			wantContains(t, p, "Not Found")
 		}
 	})
+	t.Run("a cursor the store did not issue", func(t *testing.T) {
+		p := b.get(t, "/ui/users?cursor=not-a-cursor")
+		wantStatus(t, p, http.StatusBadRequest)
+		wantContains(t, p, "Bad Request", "Go to the users list")
+	})
 }
 
 func TestStaticFilesAndRoot(t *testing.T) {
@@ -325,6 +330,15 @@ func TestSessionLifecycle(t *testing.T) {
 	f := newFixture(t)
 	secret := f.createKey(t, "production", rollcall.KeyServer)
 
+	t.Run("sign-in page sends a signed-in person on", func(t *testing.T) {
+		b := f.browser(t)
+		b.mustSignIn(t, secret)
+		p := b.get(t, "/ui/signin?next=%2Fui%2Fgroups")
+		wantStatus(t, p, http.StatusSeeOther)
+		if p.header.Get("Location") != "/ui/groups" {
+			t.Errorf("Location %q, want /ui/groups", p.header.Get("Location"))
+		}
+	})
 	t.Run("another server over the same store accepts it", func(t *testing.T) {
 		b := f.browser(t)
 		b.mustSignIn(t, secret)
@@ -550,5 +564,26 @@ func TestSecurityHeaders(t *testing.T) {
 				t.Errorf("page has inline script or style")
 			}
 		})
+	}
+}
+
+func TestStoreFailureShowsAFriendlyPage(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	b := f.browser(t)
+	b.mustSignIn(t, f.createKey(t, "production", rollcall.KeyServer))
+	if err := f.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, path := range []string{"/ui/users", "/ui/users/u1", "/ui/groups"} {
+		p := b.get(t, path)
+		wantStatus(t, p, http.StatusInternalServerError)
+		wantContains(t, p, "Something went wrong on the server")
+		for _, internal := range []string{"sql", "closed", "sqlite"} {
+			if strings.Contains(strings.ToLower(p.body), internal) {
+				t.Errorf("%s leaks %q:\n%s", path, internal, p.body)
+			}
+		}
 	}
 }
