@@ -29,6 +29,9 @@ type rejectedError struct {
 }
 
 func (e *rejectedError) Error() string {
+	if e.rows == 1 {
+		return "1 row was rejected; see the rejects file"
+	}
 	return fmt.Sprintf("%d rows were rejected; see the rejects files", e.rows)
 }
 

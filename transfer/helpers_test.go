@@ -33,6 +33,20 @@ func newStore(t testing.TB, limits rollcall.Limits) *sqlite.Store {
 // server key of env, and the count of requests the server saw.
 func newServer(t testing.TB, st *sqlite.Store) (*client.Client, *atomic.Int32) {
 	t.Helper()
+	url, secret, requests := serve(t, st)
+	return client.New(url, secret), requests
+}
+
+// serveStore serves the real API over st and returns its URL and a server
+// key of env.
+func serveStore(t testing.TB, st *sqlite.Store) (string, string) {
+	t.Helper()
+	url, secret, _ := serve(t, st)
+	return url, secret
+}
+
+func serve(t testing.TB, st *sqlite.Store) (string, string, *atomic.Int32) {
+	t.Helper()
 	secret, key, err := rollcall.NewKey(env, rollcall.KeyServer, nil)
 	if err != nil {
 		t.Fatalf("new key: %v", err)
@@ -48,7 +62,7 @@ func newServer(t testing.TB, st *sqlite.Store) (*client.Client, *atomic.Int32) {
 		api.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	return client.New(srv.URL, secret), &requests
+	return srv.URL, secret, &requests
 }
 
 func raw(s string) json.RawMessage { return json.RawMessage(s) }
