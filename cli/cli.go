@@ -48,7 +48,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "[flags]", "run the API server", runServe},
-		{"keys create", "--env NAME --kind server|browser [flags]", "create an API key", runKeysCreate},
+		{"keys create", "--env NAME --kind KIND [flags]", "create an API key", runKeysCreate},
 		{"keys list", "[flags]", "list API keys (never whole keys)", runKeysList},
 		{"keys revoke", "[flags] PREFIX", "revoke an API key", runKeysRevoke},
 		{"bench", benchArgs, "measure a running server's throughput and latency", runBench},

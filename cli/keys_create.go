@@ -12,9 +12,11 @@ func runKeysCreate(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet("keys create", "--env NAME --kind server|browser [--origin URL ...]")
 	db := dbFlag(fs)
 	envName := fs.String("env", "", "environment the key belongs to (required)")
-	kind := fs.String("kind", "", "server (secret, every endpoint) or browser (public, identify only)")
+	kind := fs.String("kind", "",
+		"server (secret, every endpoint) or browser (public, identify only)")
 	var origins stringList
-	fs.Var(&origins, "origin", "browser origin allowed to use a browser key; repeatable (default any)")
+	fs.Var(&origins, "origin",
+		"browser origin allowed to use a browser key; repeatable (default any)")
 	if err := parseFlags(fs, args, env, "db"); err != nil {
 		return err
 	}

@@ -149,7 +149,8 @@ func (s clientScenario) run(t *testing.T) {
 			"groups": [{"identifier": "`+g1+`", "properties": {"tier": "gold"}}]}`))
 
 		user := s.read(t, "/users/"+u1)
-		want := jsonValue(t, `{"plan": "free", "seats": 3, "tags": ["a", {"b": null}], "gone": null}`)
+		want := jsonValue(t, `{"plan": "free", "seats": 3, "tags": ["a", {"b": null}],
+			"gone": null}`)
 		if !reflect.DeepEqual(user["properties"], want) {
 			t.Errorf("properties = %v, want %v", user["properties"], want)
 		}
