@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 
 	"github.com/rollcall/rollcall"
@@ -50,4 +51,25 @@ func BenchmarkIdentifyBatch(b *testing.B) {
 		n++
 	}
 	b.ReportMetric(float64(b.N*len(items))/b.Elapsed().Seconds(), "items/s")
+}
+
+// BenchmarkIdentifyParallel measures single identifies sent from many
+// goroutines at once, where group commit shares transactions between them.
+func BenchmarkIdentifyParallel(b *testing.B) {
+	s := openStore(b, rollcall.DefaultLimits())
+	p := props(b, `{"email":"someone@example.com","plan":"pro","seats":12}`)
+	b.SetParallelism(16)
+
+	var next atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			id := fmt.Sprintf("u%d", next.Add(1)%500)
+			item := rollcall.Identify{Kind: rollcall.KindUser, Identifier: id, Properties: p}
+			err := s.Identify(context.Background(), "bench", []rollcall.Identify{item})
+			if err != nil {
+				b.Errorf("Identify: %v", err)
+				return
+			}
+		}
+	})
 }

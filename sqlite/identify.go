@@ -44,8 +44,9 @@ func (s *Store) Identify(ctx context.Context, env string, items []rollcall.Ident
 	if len(items) == 0 {
 		return nil
 	}
-	return s.write(ctx, func(tx *sql.Tx) error {
-		w := identifier{stmts: s.stmts.in(ctx, tx), env: env, now: millis(time.Now()), limits: s.limits}
+	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		stmts := s.stmts.in(ctx, tx)
+		w := upserter{stmts: stmts, env: env, now: millis(time.Now()), limits: s.limits}
 		for i, item := range items {
 			if err := w.apply(ctx, item); err != nil {
 				return itemError(i, err)
@@ -65,15 +66,15 @@ func itemError(i int, err error) error {
 	return fmt.Errorf("identify item %d: %w", i, err)
 }
 
-// identifier applies the items of one Identify call inside its transaction.
-type identifier struct {
+// upserter applies the items of one Identify call inside its transaction.
+type upserter struct {
 	stmts  *writeStmts
 	env    string
 	now    int64
 	limits rollcall.Limits
 }
 
-func (w identifier) apply(ctx context.Context, item rollcall.Identify) error {
+func (w upserter) apply(ctx context.Context, item rollcall.Identify) error {
 	if item.Kind == rollcall.KindGroup {
 		_, err := w.upsert(ctx, groupEntity, item.Identifier, item.Properties)
 		return err
@@ -98,7 +99,7 @@ func (w identifier) apply(ctx context.Context, item rollcall.Identify) error {
 const insertMembership = `INSERT OR IGNORE INTO memberships (user_id, group_id) VALUES (?, ?)`
 
 // upsert creates or merges one user or group and returns its row id.
-func (w identifier) upsert(
+func (w upserter) upsert(
 	ctx context.Context, e entity, id string, props rollcall.Properties,
 ) (int64, error) {
 	rowID, current, err := w.current(ctx, e, id)
@@ -131,7 +132,7 @@ func (w identifier) upsert(
 
 // current reads the row id and properties of a stored user or group; it
 // returns sql.ErrNoRows when there is none.
-func (w identifier) current(
+func (w upserter) current(
 	ctx context.Context, e entity, id string,
 ) (int64, rollcall.Properties, error) {
 	var rowID int64
@@ -148,7 +149,7 @@ func (w identifier) current(
 	return rowID, props, nil
 }
 
-func (w identifier) insert(
+func (w upserter) insert(
 	ctx context.Context, e entity, id string, props rollcall.Properties,
 ) (int64, error) {
 	if props == nil {
@@ -169,7 +170,7 @@ func (w identifier) insert(
 
 // encode checks merged properties against the limit and returns their
 // stored text.
-func (w identifier) encode(e entity, id string, props rollcall.Properties) (string, error) {
+func (w upserter) encode(e entity, id string, props rollcall.Properties) (string, error) {
 	if max := w.limits.MaxProperties; max > 0 && len(props) > max {
 		return "", rollcall.Errorf(rollcall.CodeInvalid,
 			"%s %q would have %d properties after the merge; the limit is %d",

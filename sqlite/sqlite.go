@@ -25,10 +25,11 @@ const readConns = 4
 // Store is a rollcall.Store kept in one SQLite file. It is safe for
 // concurrent use.
 type Store struct {
-	writer *sql.DB // one connection; every transaction BEGIN IMMEDIATE
-	reader *sql.DB // a pool of query-only connections
-	stmts  *writeStmts
-	limits rollcall.Limits
+	writer  *sql.DB // one connection; every transaction BEGIN IMMEDIATE
+	reader  *sql.DB // a pool of query-only connections
+	stmts   *writeStmts
+	commits *committer
+	limits  rollcall.Limits
 }
 
 // Open opens or creates the SQLite database at path, brings its schema up
@@ -63,7 +64,9 @@ func Open(path string, limits rollcall.Limits) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	return &Store{writer: writer, reader: reader, stmts: stmts, limits: limits}, nil
+	s := &Store{writer: writer, reader: reader, stmts: stmts, limits: limits}
+	s.commits = newCommitter(writer)
+	return s, nil
 }
 
 // commonParams are the driver settings of every connection.
@@ -114,28 +117,20 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes both handles. Every commit made before it is already in the
-// WAL; closing the last connection also checkpoints it into the main file.
+// Close waits for the write in progress, if any, and closes both handles.
+// Every write acknowledged before it is already in the WAL; closing the last
+// connection also checkpoints the WAL into the main file.
 func (s *Store) Close() error {
+	s.commits.close()
 	return errors.Join(s.stmts.close(), s.reader.Close(), s.writer.Close())
 }
 
-// write runs fn in one IMMEDIATE transaction on the writer connection and
-// commits it. Every write of the store goes through here, the one place to
-// coalesce concurrent writes into a group commit later.
-func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin write: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit write: %w", err)
-	}
-	return nil
+// write runs fn in an IMMEDIATE transaction on the writer connection and
+// returns once that transaction has committed. Every write of the store goes
+// through here; concurrent writes may share a transaction (see committer),
+// each undone alone when fn fails. fn must use the ctx it is given.
+func (s *Store) write(ctx context.Context, fn writeFunc) error {
+	return s.commits.write(ctx, fn)
 }
 
 // read runs fn in one read transaction, so that its queries see one

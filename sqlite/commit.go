@@ -1,0 +1,163 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// maxGroup bounds how many writes share one transaction, so that one commit
+// never holds the write lock for long.
+const maxGroup = 64
+
+// writeFunc is one write: it runs inside the shared transaction, using ctx
+// (the committer's, not the caller's) for its statements.
+type writeFunc func(ctx context.Context, tx *sql.Tx) error
+
+// writeRequest is one caller waiting for its write to be committed.
+type writeRequest struct {
+	ctx  context.Context
+	fn   writeFunc
+	done chan error // buffered: the committer never blocks on a caller
+}
+
+// committer runs every write of a store on the one writer connection. Writes
+// that arrive while a commit is in progress wait, and the next transaction
+// takes all of them: one commit, one WAL append, for many callers (group
+// commit). Each write runs under its own SAVEPOINT, so a write that fails is
+// undone alone and the others still commit.
+type committer struct {
+	db        *sql.DB
+	queue     chan *writeRequest // unbuffered: a pending write is a blocked sender
+	closed    chan struct{}
+	finished  chan struct{}
+	closeOnce sync.Once
+}
+
+func newCommitter(db *sql.DB) *committer {
+	c := &committer{
+		db:       db,
+		queue:    make(chan *writeRequest),
+		closed:   make(chan struct{}),
+		finished: make(chan struct{}),
+	}
+	go c.run()
+	return c
+}
+
+// write hands fn to the committer and waits until its transaction has
+// committed or failed. Once handed over, the write is waited for even if ctx
+// ends, so that a caller never reports failure for a write that commits.
+func (c *committer) write(ctx context.Context, fn writeFunc) error {
+	req := &writeRequest{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case c.queue <- req:
+	case <-c.closed:
+		return fmt.Errorf("write to sqlite: the store is closed")
+	case <-ctx.Done():
+		return fmt.Errorf("wait for the sqlite writer: %w", ctx.Err())
+	}
+	return <-req.done
+}
+
+// close stops the committer after the transaction in progress, if any.
+func (c *committer) close() {
+	c.closeOnce.Do(func() { close(c.closed) })
+	<-c.finished
+}
+
+func (c *committer) run() {
+	defer close(c.finished)
+	for {
+		select {
+		case <-c.closed:
+			return
+		case req := <-c.queue:
+			c.commit(c.gather(req))
+		}
+	}
+}
+
+// gather adds to first every write already waiting, up to maxGroup.
+func (c *committer) gather(first *writeRequest) []*writeRequest {
+	group := []*writeRequest{first}
+	for len(group) < maxGroup {
+		select {
+		case req := <-c.queue:
+			group = append(group, req)
+		default:
+			return group
+		}
+	}
+	return group
+}
+
+// commit runs a group of writes in one transaction and tells each caller
+// how its write ended.
+func (c *committer) commit(group []*writeRequest) {
+	ctx := context.Background()
+	errs := make([]error, len(group))
+	err := c.transact(ctx, group, errs)
+
+	for i, req := range group {
+		if errs[i] != nil {
+			req.done <- errs[i]
+		} else {
+			req.done <- err
+		}
+	}
+}
+
+// transact runs the group, recording each write's own failure in errs, and
+// returns what happened to the transaction as a whole.
+func (c *committer) transact(ctx context.Context, group []*writeRequest, errs []error) error {
+	tx, err := c.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin write: %w", err)
+	}
+
+	for i, req := range group {
+		var fatal error
+		errs[i], fatal = runSavepoint(ctx, tx, req)
+		if fatal != nil {
+			tx.Rollback()
+			return fatal
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit write: %w", err)
+	}
+	return nil
+}
+
+// runSavepoint runs one write under a savepoint. It returns the write's own
+// error, after undoing it, or a fatal error when the transaction cannot go
+// on (SQLite rolls back the whole transaction on some errors, such as a
+// full disk, and the savepoint is then gone).
+func runSavepoint(ctx context.Context, tx *sql.Tx, req *writeRequest) (own, fatal error) {
+	if err := req.ctx.Err(); err != nil {
+		return fmt.Errorf("write abandoned before it ran: %w", err), nil
+	}
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT write"); err != nil {
+		return nil, fmt.Errorf("open savepoint: %w", err)
+	}
+
+	own = req.fn(ctx, tx)
+	if own == nil {
+		if _, err := tx.ExecContext(ctx, "RELEASE write"); err != nil {
+			return nil, fmt.Errorf("release savepoint: %w", err)
+		}
+		return nil, nil
+	}
+
+	_, err := tx.ExecContext(ctx, "ROLLBACK TO write")
+	if err == nil {
+		_, err = tx.ExecContext(ctx, "RELEASE write")
+	}
+	if err != nil {
+		return own, errors.Join(own, fmt.Errorf("undo failed write: %w", err))
+	}
+	return own, nil
+}
