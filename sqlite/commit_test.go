@@ -12,9 +12,10 @@ import (
 	"github.com/rollcall/rollcall/sqlite"
 )
 
-// TestConcurrentWritesFailAlone sends many identifies at once, every other
-// one breaking the property limit. Writes that share a transaction must
-// still succeed or fail on their own.
+// TestConcurrentWritesFailAlone sends many identifies at once; every other
+// one writes a user and a membership, then breaks the property limit in its
+// second item. Writes that share a transaction must still succeed or fail,
+// whole, on their own.
 func TestConcurrentWritesFailAlone(t *testing.T) {
 	t.Parallel()
 	limits := rollcall.DefaultLimits()
@@ -25,14 +26,14 @@ func TestConcurrentWritesFailAlone(t *testing.T) {
 	errs := make([]error, writers)
 	var wg sync.WaitGroup
 	for i := range writers {
-		js := `{"a":1}`
+		items := []rollcall.Identify{{Kind: rollcall.KindUser, Identifier: fmt.Sprint("u", i),
+			Properties: props(t, `{"a":1}`), Groups: []rollcall.GroupIdentify{{Identifier: "shared"}}}}
 		if i%2 == 1 {
-			js = `{"a":1,"b":2,"c":3}`
+			items = append(items, rollcall.Identify{Kind: rollcall.KindUser,
+				Identifier: fmt.Sprint("u", i), Properties: props(t, `{"b":2,"c":3}`)})
 		}
-		item := rollcall.Identify{Kind: rollcall.KindUser, Identifier: fmt.Sprint("u", i),
-			Properties: props(t, js), Groups: []rollcall.GroupIdentify{{Identifier: "shared"}}}
 		wg.Go(func() {
-			errs[i] = s.Identify(context.Background(), "test", []rollcall.Identify{item})
+			errs[i] = s.Identify(context.Background(), "test", items)
 		})
 	}
 	wg.Wait()

@@ -23,6 +23,13 @@
 // serialised and none is lost. Reads go through a separate pool that WAL
 // lets run alongside the writer, each seeing the last committed state.
 //
+// Every write goes through one goroutine, the committer. Writes that arrive
+// while a commit is under way wait, and the next transaction takes them all
+// (group commit): one BEGIN, one WAL append and one COMMIT serve many
+// callers, which is what bounds the rate of small writes. Each write runs
+// under its own SAVEPOINT, so one that fails (a property limit, say) is
+// rolled back alone; each caller returns only after the shared COMMIT.
+//
 // Other processes (the rollcall keys command, an importer) may open the same
 // file while a server runs: every connection waits up to busy_timeout for
 // the write lock instead of failing at once.
