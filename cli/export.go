@@ -50,7 +50,8 @@ func exportFormat(format, output string) (transfer.Format, error) {
 }
 
 // exportTo writes the export to output, or to standard output.
-func exportTo(ctx context.Context, env Env, src transfer.Source, f transfer.Format, groups bool, output string) error {
+func exportTo(ctx context.Context, env Env, src transfer.Source, f transfer.Format,
+	groups bool, output string) error {
 	w := env.Stdout
 	var file *os.File
 	if output != "" {
@@ -70,11 +71,16 @@ func exportTo(ctx context.Context, env Env, src transfer.Source, f transfer.Form
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stderr, "exported %d %s\n", n, map[bool]string{false: "users", true: "groups"}[groups])
+	what := "users"
+	if groups {
+		what = "groups"
+	}
+	fmt.Fprintf(env.Stderr, "exported %d %s\n", n, what)
 	return nil
 }
 
-func exportAll(ctx context.Context, src transfer.Source, w io.Writer, f transfer.Format, groups bool) (int, error) {
+func exportAll(ctx context.Context, src transfer.Source, w io.Writer, f transfer.Format,
+	groups bool) (int, error) {
 	if groups {
 		return transfer.ExportGroups(ctx, src, w, f)
 	}

@@ -67,7 +67,8 @@ func (t target) open(ctx context.Context, fn func(transfer.Sink, transfer.Source
 		return usagef("--env: %v", err)
 	}
 	return withStore(ctx, *t.db, func(s rollcall.Store) error {
-		return fn(transfer.StoreSink{Store: s, Env: *t.env}, transfer.StoreSource{Store: s, Env: *t.env})
+		sink := transfer.StoreSink{Store: s, Env: *t.env}
+		return fn(sink, transfer.StoreSource{Store: s, Env: *t.env})
 	})
 }
 
@@ -122,7 +123,8 @@ func runImport(ctx context.Context, env Env, args []string) error {
 }
 
 // importFile imports one file and returns how many rows it rejected.
-func importFile(ctx context.Context, env Env, f importFlags, sink transfer.Sink, path string) (int, error) {
+func importFile(ctx context.Context, env Env, f importFlags, sink transfer.Sink,
+	path string) (int, error) {
 	in, format, err := openInput(path, *f.format)
 	if err != nil {
 		return 0, err

@@ -168,7 +168,8 @@ func encodeJSON(v any) ([]byte, error) {
 }
 
 // newRequest builds one attempt's request; the body is re-read each time.
-func (c *Client) newRequest(ctx context.Context, method, path string, body []byte) (*http.Request, error) {
+func (c *Client) newRequest(ctx context.Context, method, path string,
+	body []byte) (*http.Request, error) {
 	var r io.Reader
 	if body != nil {
 		r = bytes.NewReader(body)

@@ -60,11 +60,13 @@ func (c *Client) Users(ctx context.Context, limit int, cursor string) (rollcall.
 }
 
 // GroupMembers returns one page of a group's members, paged like Users.
-func (c *Client) GroupMembers(ctx context.Context, group string, limit int, cursor string) (rollcall.UserPage, error) {
+func (c *Client) GroupMembers(ctx context.Context, group string, limit int,
+	cursor string) (rollcall.UserPage, error) {
 	return c.userPage(ctx, "/groups/"+escape(group)+"/users", limit, cursor)
 }
 
-func (c *Client) userPage(ctx context.Context, path string, limit int, cursor string) (rollcall.UserPage, error) {
+func (c *Client) userPage(ctx context.Context, path string, limit int,
+	cursor string) (rollcall.UserPage, error) {
 	var page userPage
 	if err := c.do(ctx, http.MethodGet, path+pageQuery(limit, cursor), nil, &page); err != nil {
 		return rollcall.UserPage{}, err
@@ -117,7 +119,8 @@ func (c *Client) Group(ctx context.Context, identifier string) (rollcall.Group, 
 // Groups returns one page of groups in identifier order, paged like Users.
 func (c *Client) Groups(ctx context.Context, limit int, cursor string) (rollcall.GroupPage, error) {
 	var page groupPage
-	if err := c.do(ctx, http.MethodGet, "/groups"+pageQuery(limit, cursor), nil, &page); err != nil {
+	path := "/groups" + pageQuery(limit, cursor)
+	if err := c.do(ctx, http.MethodGet, path, nil, &page); err != nil {
 		return rollcall.GroupPage{}, err
 	}
 

@@ -13,7 +13,8 @@ import (
 // send makes up to maxAttempts attempts of one request and returns the
 // first 2xx answer, whose body the caller closes. It retries a 429, a 5xx
 // and a network error, never another 4xx, and stops when ctx is done.
-func (c *Client) send(ctx context.Context, method, path string, body []byte) (*http.Response, error) {
+func (c *Client) send(ctx context.Context, method, path string,
+	body []byte) (*http.Response, error) {
 	var last error
 	for attempt := 1; ; attempt++ {
 		resp, err := c.attempt(ctx, method, path, body)
@@ -33,7 +34,8 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte) (*h
 }
 
 // attempt sends the request once. A non-2xx answer becomes an *Error.
-func (c *Client) attempt(ctx context.Context, method, path string, body []byte) (*http.Response, error) {
+func (c *Client) attempt(ctx context.Context, method, path string,
+	body []byte) (*http.Response, error) {
 	req, err := c.newRequest(ctx, method, path, body)
 	if err != nil {
 		return nil, err

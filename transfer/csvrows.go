@@ -14,11 +14,16 @@ import (
 	"github.com/rollcall/rollcall"
 )
 
-// The headers of CSV exports, read back with JSON cells.
-var (
-	userExportHeader  = []string{"identifier", "groups", "createdAt", "updatedAt", "properties"}
-	groupExportHeader = []string{"identifier", "memberCount", "createdAt", "updatedAt", "properties"}
-)
+// userExportHeader is the header of a CSV export of users, whose rows an
+// import reads back with JSON cells.
+func userExportHeader() []string {
+	return []string{"identifier", "groups", "createdAt", "updatedAt", "properties"}
+}
+
+// groupExportHeader is the header of a CSV export of groups.
+func groupExportHeader() []string {
+	return []string{"identifier", "memberCount", "createdAt", "updatedAt", "properties"}
+}
 
 // numberCell matches the cells read as numbers: an optional minus, an
 // integer without leading zeros and an optional fraction. Leading zeros
@@ -49,8 +54,8 @@ func newCSVReader(r io.Reader, opts ReadOptions) (*csvReader, error) {
 	header[0] = strings.TrimPrefix(header[0], "\uFEFF")
 
 	c := &csvReader{r: cr, opts: opts, header: slices.Clone(header), group: -1}
-	c.export = slices.Equal(header, userExportHeader) && !opts.Groups ||
-		slices.Equal(header, groupExportHeader) && opts.Groups
+	c.export = slices.Equal(header, userExportHeader()) && !opts.Groups ||
+		slices.Equal(header, groupExportHeader()) && opts.Groups
 	if err := c.index(); err != nil {
 		return nil, err
 	}
@@ -86,7 +91,8 @@ func (c *csvReader) index() error {
 		return fmt.Errorf("CSV header has no %q column for the identifier", c.opts.IDColumn)
 	}
 	if c.opts.GroupColumn != "" && (c.group < 0 || c.opts.Groups) {
-		return fmt.Errorf("CSV group column %q: not in the header, or importing groups", c.opts.GroupColumn)
+		return fmt.Errorf("CSV group column %q: not in the header, or importing groups",
+			c.opts.GroupColumn)
 	}
 	return nil
 }
@@ -136,7 +142,8 @@ func (c *csvReader) typedItem(record []string) (rollcall.Identify, error) {
 	if c.group >= 0 && record[c.group] != "" {
 		g := record[c.group]
 		if err := rollcall.ValidateIdentifier(g); err != nil {
-			return rollcall.Identify{}, rollcall.Errorf(rollcall.CodeInvalid, "group: %s", rollcall.ErrorDetails(err, false))
+			details := rollcall.ErrorDetails(err, false)
+			return rollcall.Identify{}, rollcall.Errorf(rollcall.CodeInvalid, "group: %s", details)
 		}
 		item.Groups = []rollcall.GroupIdentify{{Identifier: g}}
 	}
@@ -181,7 +188,8 @@ func (c *csvReader) exportItem(record []string) (rollcall.Identify, error) {
 	if err != nil {
 		return rollcall.Identify{}, err
 	}
-	if item.Properties, err = rollcall.PropertiesFromJSON(props, c.opts.Limits.MaxDepth); err != nil {
+	item.Properties, err = rollcall.PropertiesFromJSON(props, c.opts.Limits.MaxDepth)
+	if err != nil {
 		return rollcall.Identify{}, err
 	}
 	if c.opts.Groups {

@@ -30,8 +30,12 @@ type StoreSource struct {
 }
 
 // Users returns one page of users in identifier order.
-func (s StoreSource) Users(ctx context.Context, limit int, cursor string) (rollcall.UserPage, error) {
-	q := rollcall.UserQuery{PageRequest: rollcall.PageRequest{Limit: limit, Cursor: cursor}, Order: rollcall.ByIdentifier}
+func (s StoreSource) Users(ctx context.Context, limit int,
+	cursor string) (rollcall.UserPage, error) {
+	q := rollcall.UserQuery{
+		PageRequest: rollcall.PageRequest{Limit: limit, Cursor: cursor},
+		Order:       rollcall.ByIdentifier,
+	}
 	page, err := s.Store.Users(ctx, s.Env, q)
 	if err != nil {
 		return rollcall.UserPage{}, fmt.Errorf("list users: %w", err)
@@ -40,7 +44,8 @@ func (s StoreSource) Users(ctx context.Context, limit int, cursor string) (rollc
 }
 
 // Groups returns one page of groups in identifier order.
-func (s StoreSource) Groups(ctx context.Context, limit int, cursor string) (rollcall.GroupPage, error) {
+func (s StoreSource) Groups(ctx context.Context, limit int,
+	cursor string) (rollcall.GroupPage, error) {
 	page, err := s.Store.Groups(ctx, s.Env, rollcall.PageRequest{Limit: limit, Cursor: cursor})
 	if err != nil {
 		return rollcall.GroupPage{}, fmt.Errorf("list groups: %w", err)
@@ -70,7 +75,7 @@ type groupLine struct {
 // CSV), page by page, and returns how many it wrote. Properties are
 // written in key order, so the same data always gives the same bytes.
 func ExportUsers(ctx context.Context, src Source, w io.Writer, f Format) (int, error) {
-	out, err := newExportWriter(w, f, userExportHeader)
+	out, err := newExportWriter(w, f, userExportHeader())
 	if err != nil {
 		return 0, err
 	}
@@ -97,7 +102,7 @@ func ExportUsers(ctx context.Context, src Source, w io.Writer, f Format) (int, e
 // ExportGroups writes every group of src to w in format f, like
 // ExportUsers.
 func ExportGroups(ctx context.Context, src Source, w io.Writer, f Format) (int, error) {
-	out, err := newExportWriter(w, f, groupExportHeader)
+	out, err := newExportWriter(w, f, groupExportHeader())
 	if err != nil {
 		return 0, err
 	}

@@ -105,7 +105,8 @@ func rowFromJSON(data []byte, opts ReadOptions) (rollcall.Identify, error) {
 	if item.Identifier, err = rollcall.IdentifierFromJSON(obj["identifier"]); err != nil {
 		return rollcall.Identify{}, err
 	}
-	if item.Properties, err = rollcall.PropertiesFromJSON(obj["properties"], opts.Limits.MaxDepth); err != nil {
+	item.Properties, err = rollcall.PropertiesFromJSON(obj["properties"], opts.Limits.MaxDepth)
+	if err != nil {
 		return rollcall.Identify{}, err
 	}
 	if item.Groups, err = groupsFromJSON(obj["groups"], opts.Limits.MaxDepth); err != nil {
@@ -139,14 +140,16 @@ func groupsFromJSON(v any, maxDepth int) ([]rollcall.GroupIdentify, error) {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		return nil, rollcall.Errorf(rollcall.CodeInvalid, "groups must be an array, not %s", rollcall.JSONType(v))
+		return nil, rollcall.Errorf(rollcall.CodeInvalid, "groups must be an array, not %s",
+			rollcall.JSONType(v))
 	}
 
 	groups := make([]rollcall.GroupIdentify, 0, len(list))
 	for i, e := range list {
 		g, err := groupFromJSON(e, maxDepth)
 		if err != nil {
-			return nil, rollcall.Errorf(rollcall.CodeInvalid, "groups[%d]: %s", i, rollcall.ErrorDetails(err, false))
+			return nil, rollcall.Errorf(rollcall.CodeInvalid, "groups[%d]: %s", i,
+				rollcall.ErrorDetails(err, false))
 		}
 		groups = append(groups, g)
 	}
