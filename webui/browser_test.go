@@ -3,6 +3,8 @@ package webui_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -35,16 +37,17 @@ type session struct {
 // sign in, search, open a user, check that a hostile value stays text,
 // delete through the dialog and through the page without scripts.
 func TestBrowser(t *testing.T) {
-	f := newFixture(t)
+	f := newServerFixture(t)
 	secret := f.createKey(t, "production", rollcall.KeyServer)
 	seedPeople(t, f)
-	f.addUser(t, "production", ada, `{"email": "ada@acme.example", "name": "Ada Lovelace",
-		"plan": "enterprise", "seats": 250, "beta": true, "manager": null,
-		"roles": ["admin", "billing"], "address": {"city": "London", "country": "GB"},
-		"bio": "`+xss+`"}`, "acme", "analytics-guild")
+	identifyOverAPI(t, f.url, secret, `{"identifier": "`+ada+`", "properties": {
+		"email": "ada@acme.example", "name": "Ada Lovelace", "plan": "enterprise", "seats": 250,
+		"beta": true, "manager": null, "roles": ["admin", "billing"],
+		"address": {"city": "London", "country": "GB"}, "bio": "`+xss+`"},
+		"groups": [{"identifier": "acme"}, {"identifier": "analytics-guild"}]}`)
 
 	ctx, dialogs := newBrowser(t)
-	s := &session{ctx: ctx, f: f, shots: artifactsDir(t), users: f.srv.URL + "/ui/users"}
+	s := &session{ctx: ctx, f: f, shots: artifactsDir(t), users: f.url + "/ui/users"}
 	t.Run("sign in", func(t *testing.T) { s.signIn(t, secret) })
 	t.Run("find and open a user", s.findUser)
 	t.Run("cancel the dialog", s.cancelDialog)
@@ -129,7 +132,7 @@ func (s *session) deleteInDialog(t *testing.T) {
 // deleteOnPage uses the confirmation page that browsers without scripts
 // reach through the delete button.
 func (s *session) deleteOnPage(t *testing.T) {
-	run(t, s.ctx, chromedp.Navigate(s.f.srv.URL+"/ui/delete/users/u_1009"),
+	run(t, s.ctx, chromedp.Navigate(s.f.url+"/ui/delete/users/u_1009"),
 		chromedp.Click(chromedp.CSS("main button.danger")),
 		chromedp.WaitVisible(chromedp.CSS("p.notice")))
 	wantText(t, s.ctx, "p.notice", "u_1009 was deleted")
@@ -139,7 +142,7 @@ func (s *session) deleteOnPage(t *testing.T) {
 }
 
 func (s *session) groups(t *testing.T) {
-	run(t, s.ctx, chromedp.Navigate(s.f.srv.URL+"/ui/groups"),
+	run(t, s.ctx, chromedp.Navigate(s.f.url+"/ui/groups"),
 		chromedp.WaitVisible(chromedp.CSS("table.list")))
 	wantText(t, s.ctx, "table.list", "acme", "Team acme")
 	run(t, s.ctx, chromedp.Click(chromedp.CSS(`a[href="/ui/groups/acme"]`)),
@@ -156,7 +159,7 @@ func (s *session) phone(t *testing.T) {
 	}
 	screenshot(t, s.ctx, filepath.Join(s.shots, "users-list-phone.png"))
 
-	run(t, s.ctx, chromedp.Navigate(s.f.srv.URL+"/ui/users/u_1004"),
+	run(t, s.ctx, chromedp.Navigate(s.f.url+"/ui/users/u_1004"),
 		chromedp.WaitVisible(chromedp.CSS("table.props")))
 	if value[bool](t, s.ctx, `document.documentElement.scrollWidth > window.innerWidth`) {
 		t.Errorf("a user's page scrolls sideways on a phone")
@@ -180,6 +183,27 @@ func seedPeople(t testing.TB, f *fixture) {
 	for _, p := range people {
 		f.addUser(t, "production", p.id, p.js, "acme")
 		time.Sleep(2 * time.Millisecond) // distinct updated times give the list a stable order
+	}
+}
+
+// identifyOverAPI sends one identify to the server's API, as an
+// integration would.
+func identifyOverAPI(t testing.TB, base, secret, body string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, base+"/identify", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("x-api-key", secret)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("identify: %v", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(resp.Body)
+		t.Fatalf("identify: status %d: %s", resp.StatusCode, msg)
 	}
 }
 

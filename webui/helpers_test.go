@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/rollcall/rollcall"
+	"github.com/rollcall/rollcall/cli"
 	"github.com/rollcall/rollcall/sqlite"
 	"github.com/rollcall/rollcall/webui"
 )
@@ -22,7 +23,8 @@ import (
 // fixture is the web pages over a real SQLite store, served over HTTP.
 type fixture struct {
 	store rollcall.Store
-	srv   *httptest.Server
+	// url is the server's base URL, without a trailing slash.
+	url string
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -36,7 +38,37 @@ func newFixture(t testing.TB) *fixture {
 	logger := slog.New(slog.NewTextHandler(t.Output(), nil))
 	srv := httptest.NewServer(webui.New(webui.Config{Store: store, Logger: logger}))
 	t.Cleanup(srv.Close)
-	return &fixture{store: store, srv: srv}
+	return &fixture{store: store, url: srv.URL}
+}
+
+// newServerFixture boots the whole rollcall server, API and pages, as
+// "rollcall serve" does, on a free loopback port over a new SQLite file.
+func newServerFixture(t testing.TB) *fixture {
+	t.Helper()
+	args := []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "t.db")}
+	cfg, err := cli.ParseServeConfig(args, cli.Env{})
+	if err != nil {
+		t.Fatalf("serve config: %v", err)
+	}
+	srv := cli.NewServer(cfg, io.Discard, slog.New(slog.NewTextHandler(t.Output(), nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := srv.Open(ctx); err != nil {
+		cancel()
+		t.Fatalf("open server: %v", err)
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-served; err != nil {
+			t.Errorf("run server: %v", err)
+		}
+		if err := srv.Close(); err != nil {
+			t.Errorf("close server: %v", err)
+		}
+	})
+	return &fixture{store: srv.Store(), url: srv.URL()}
 }
 
 // createKey stores a new key and returns its secret.
@@ -135,7 +167,7 @@ func (b *browser) do(t testing.TB, req *http.Request) page {
 
 func (b *browser) get(t testing.TB, path string) page {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, b.f.srv.URL+path, nil)
+	req, err := http.NewRequest(http.MethodGet, b.f.url+path, nil)
 	if err != nil {
 		t.Fatalf("new request: %v", err)
 	}
@@ -145,7 +177,7 @@ func (b *browser) get(t testing.TB, path string) page {
 // post sends a form; origin, when not empty, is sent as the Origin header.
 func (b *browser) post(t testing.TB, path, origin string, form url.Values) page {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, b.f.srv.URL+path, strings.NewReader(form.Encode()))
+	req, err := http.NewRequest(http.MethodPost, b.f.url+path, strings.NewReader(form.Encode()))
 	if err != nil {
 		t.Fatalf("new request: %v", err)
 	}
@@ -161,7 +193,7 @@ func (b *browser) post(t testing.TB, path, origin string, form url.Values) page 
 func (b *browser) signIn(t testing.TB, secret string) page {
 	t.Helper()
 	form := b.get(t, "/ui/signin")
-	return b.post(t, "/ui/signin", b.f.srv.URL, url.Values{
+	return b.post(t, "/ui/signin", b.f.url, url.Values{
 		"csrf": {field(t, form.body, "csrf")}, "key": {secret}, "next": {"/ui/users"}})
 }
 
@@ -177,7 +209,7 @@ func (b *browser) mustSignIn(t testing.TB, secret string) {
 // session returns the session cookie the browser holds, or nil.
 func (b *browser) session(t testing.TB) *http.Cookie {
 	t.Helper()
-	u, _ := url.Parse(b.f.srv.URL + "/ui/users")
+	u, _ := url.Parse(b.f.url + "/ui/users")
 	for _, c := range b.c.Jar.Cookies(u) {
 		if c.Name == "rollcall_session" {
 			return c

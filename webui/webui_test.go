@@ -281,7 +281,7 @@ func TestSessionCookie(t *testing.T) {
 	t.Run("returns to the page asked for", func(t *testing.T) {
 		b := f.browser(t)
 		form := b.get(t, "/ui/signin?next=%2Fui%2Fgroups")
-		p := b.post(t, "/ui/signin", f.srv.URL, url.Values{"key": {secret},
+		p := b.post(t, "/ui/signin", f.url, url.Values{"key": {secret},
 			"csrf": {field(t, form.body, "csrf")}, "next": {field(t, form.body, "next")}})
 		if p.header.Get("Location") != "/ui/groups" {
 			t.Errorf("Location %q, want /ui/groups", p.header.Get("Location"))
@@ -316,7 +316,7 @@ func TestTamperedSession(t *testing.T) {
 			b := f.browser(t)
 			b.mustSignIn(t, secret)
 			c := b.session(t)
-			req, _ := http.NewRequest(http.MethodGet, f.srv.URL+"/ui/users", nil)
+			req, _ := http.NewRequest(http.MethodGet, f.url+"/ui/users", nil)
 			req.AddCookie(&http.Cookie{Name: c.Name, Value: change(c.Value)})
 			p := f.browser(t).do(t, req)
 			wantStatus(t, p, http.StatusSeeOther)
@@ -365,7 +365,7 @@ func TestSessionLifecycle(t *testing.T) {
 		b := f.browser(t)
 		b.mustSignIn(t, secret)
 		users := b.get(t, "/ui/users")
-		p := b.post(t, "/ui/signout", f.srv.URL, url.Values{"csrf": {field(t, users.body, "csrf")}})
+		p := b.post(t, "/ui/signout", f.url, url.Values{"csrf": {field(t, users.body, "csrf")}})
 		wantStatus(t, p, http.StatusSeeOther)
 		if b.session(t) != nil {
 			t.Errorf("session cookie kept after sign-out")
@@ -417,9 +417,9 @@ func TestDeleteUser(t *testing.T) {
 		origin string
 		form   url.Values
 	}{
-		{"without a token", f.srv.URL, url.Values{}},
-		{"with a wrong token", f.srv.URL, url.Values{"csrf": {"x" + token[1:]}}},
-		{"with another session's token", f.srv.URL, url.Values{"csrf": {otherToken}}},
+		{"without a token", f.url, url.Values{}},
+		{"with a wrong token", f.url, url.Values{"csrf": {"x" + token[1:]}}},
+		{"with another session's token", f.url, url.Values{"csrf": {otherToken}}},
 		{"from a foreign origin", "https://evil.example", url.Values{"csrf": {token}}},
 		{"from a null origin", "null", url.Values{"csrf": {token}}},
 	}
@@ -433,7 +433,7 @@ func TestDeleteUser(t *testing.T) {
 		})
 	}
 	t.Run("refused without a session", func(t *testing.T) {
-		p := f.browser(t).post(t, path, f.srv.URL, url.Values{"csrf": {token}})
+		p := f.browser(t).post(t, path, f.url, url.Values{"csrf": {token}})
 		wantStatus(t, p, http.StatusForbidden)
 		if !f.userExists(t, "production", "gone/soon") {
 			t.Fatalf("the user was deleted")
@@ -447,7 +447,7 @@ func TestDeleteUser(t *testing.T) {
 	})
 
 	t.Run("deleted with the token", func(t *testing.T) {
-		p := b.post(t, path, f.srv.URL, url.Values{"csrf": {token}})
+		p := b.post(t, path, f.url, url.Values{"csrf": {token}})
 		wantStatus(t, p, http.StatusSeeOther)
 		if f.userExists(t, "production", "gone/soon") {
 			t.Fatalf("the user is still there")
@@ -459,7 +459,7 @@ func TestDeleteUser(t *testing.T) {
 		}
 	})
 	t.Run("twice is a 404", func(t *testing.T) {
-		p := b.post(t, path, f.srv.URL, url.Values{"csrf": {token}})
+		p := b.post(t, path, f.url, url.Values{"csrf": {token}})
 		wantStatus(t, p, http.StatusNotFound)
 	})
 }
@@ -499,7 +499,7 @@ func TestEnvironmentIsolation(t *testing.T) {
 	}
 
 	token := field(t, list.body, "csrf")
-	p := b.post(t, "/ui/delete/users/only-staging", f.srv.URL, url.Values{"csrf": {token}})
+	p := b.post(t, "/ui/delete/users/only-staging", f.url, url.Values{"csrf": {token}})
 	wantStatus(t, p, http.StatusNotFound)
 	if !f.userExists(t, "staging", "only-staging") {
 		t.Errorf("a production session deleted a staging user")
