@@ -115,8 +115,9 @@ func prefixEnd(p string) (string, bool) {
 }
 
 // userPage reads one page of sel in order, continuing from p's cursor.
-func userPage(ctx context.Context, tx *sql.Tx, sel userSelect, order rollcall.UserOrder,
-	p rollcall.PageRequest) (rollcall.UserPage, error) {
+func userPage(
+	ctx context.Context, tx *sql.Tx, sel userSelect, order rollcall.UserOrder, p rollcall.PageRequest,
+) (rollcall.UserPage, error) {
 	name := orderIdentifier
 	if order == rollcall.ByUpdatedDesc {
 		name = orderUpdated
