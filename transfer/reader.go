@@ -1,10 +1,3 @@
-// Package transfer imports users and groups into rollcall in bulk from CSV,
-// JSON Lines and JSON array files, and exports them back out, streaming in
-// both directions so memory stays flat whatever the file's size.
-//
-// An import reads rows, sends them in batches to a Sink (a store or a
-// server), writes each row it cannot import to a rejects file and goes on,
-// and keeps a checkpoint so an interrupted import can resume.
 package transfer
 
 import (
