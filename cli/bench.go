@@ -80,7 +80,8 @@ func benchFlags(cfg *loadgen.Config) (*flag.FlagSet, *benchOptions) {
 
 func (o *benchOptions) apply(cfg *loadgen.Config) error {
 	if cfg.Key == "" {
-		return usagef("--key is required (or set ROLLCALL_KEY); create one with 'rollcall keys create'")
+		return usagef("--key is required (or set ROLLCALL_KEY); " +
+			"create one with 'rollcall keys create'")
 	}
 	cfg.Mode = loadgen.Mode(o.mode)
 	if o.fresh {

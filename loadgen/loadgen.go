@@ -71,7 +71,7 @@ type Config struct {
 	Rate float64
 
 	// Users is how many distinct identifiers requests draw from at random:
-	// Prefix followed by 0 to Users-1.
+	// Prefix followed by 0 to Users-1. 0 means DefaultUsers.
 	Users int64
 	// Sequential names a new user in every item instead: the run's k-th
 	// item names Prefix followed by Start+k, so Users/BatchSize batch
@@ -86,7 +86,8 @@ type Config struct {
 	Properties int
 	// BatchSize is how many users each batch request carries.
 	BatchSize int
-	// ReadShare is the share of reads in ModeMixed, from 0 to 1.
+	// ReadShare is the share of reads in ModeMixed, above 0 and at most
+	// 1; 0 means DefaultReadShare.
 	ReadShare float64
 	// Seed makes the random draws repeatable; 0 picks one from the clock.
 	Seed uint64

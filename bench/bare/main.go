@@ -38,7 +38,10 @@ func serve(ctx context.Context, addr string) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := &http.Server{Handler: newHandler(rollcall.DefaultLimits()), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler:           newHandler(rollcall.DefaultLimits()),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
 	fmt.Printf("bare server listening on %s\n", ln.Addr())
 
 	go func() {
@@ -97,7 +100,8 @@ func (h *handler) identify(batch bool, kind rollcall.Kind) http.HandlerFunc {
 }
 
 // decode turns a body into the identifies rollcall would hand its store.
-func (h *handler) decode(body []byte, batch bool, kind rollcall.Kind) ([]rollcall.Identify, error) {
+func (h *handler) decode(body []byte, batch bool,
+	kind rollcall.Kind) ([]rollcall.Identify, error) {
 	v, err := rollcall.DecodeJSON(body)
 	if err != nil {
 		return nil, err
@@ -109,7 +113,8 @@ func (h *handler) decode(body []byte, batch bool, kind rollcall.Kind) ([]rollcal
 
 	list, ok := v.([]any)
 	if !ok || len(list) > rollcall.MaxBatchItems {
-		return nil, rollcall.Errorf(rollcall.CodeInvalid, "send an array of at most %d items", rollcall.MaxBatchItems)
+		return nil, rollcall.Errorf(rollcall.CodeInvalid,
+			"send an array of at most %d items", rollcall.MaxBatchItems)
 	}
 	items := make([]rollcall.Identify, 0, len(list))
 	for i, e := range list {

@@ -83,7 +83,10 @@ func (b *bench) item(r *rand.Rand, id string) rollcall.Identify {
 func (b *bench) seed(ctx context.Context) result {
 	size := int64(b.cfg.batchSize)
 	batches := (b.cfg.users + size - 1) / size
-	return b.loop(ctx, "seed", min(b.cfg.concurrency, 4), 0, batches, b.batchOp(loadgen.DefaultPrefix))
+	// A few writers fill the table as fast as many would, with less
+	// contention.
+	workers := min(b.cfg.concurrency, 4)
+	return b.loop(ctx, "seed", workers, 0, batches, b.batchOp(loadgen.DefaultPrefix))
 }
 
 // measure runs the configured mode for the configured duration.

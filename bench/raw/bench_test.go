@@ -88,7 +88,8 @@ func TestBench(t *testing.T) {
 
 func TestParseFlags(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{}, {"--db", "x", "--mode", "write"}, {"--db", "x", "--users", "0"}} {
+	bad := [][]string{{}, {"--db", "x", "--mode", "write"}, {"--db", "x", "--users", "0"}}
+	for _, args := range bad {
 		if _, err := parseFlags(args); err == nil {
 			t.Errorf("parseFlags(%q) succeeded, want an error", args)
 		}

@@ -107,7 +107,8 @@ func run(ctx context.Context, cfg config) error {
 		if seeded.Errors > 0 {
 			return fmt.Errorf("seed users: %s", seeded.FirstError)
 		}
-		fmt.Fprintf(os.Stderr, "raw: seeded %d users in %.1fs\n", seeded.Rows, seeded.Elapsed.Seconds())
+		fmt.Fprintf(os.Stderr, "raw: seeded %d users in %.1fs\n",
+			seeded.Rows, seeded.Elapsed.Seconds())
 	}
 
 	res := b.measure(ctx)
