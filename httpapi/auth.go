@@ -34,6 +34,7 @@ func (a *API) admit(
 		!key.AllowsOrigin(origin) {
 		// An origin the key refuses is not echoed back to the browser.
 		w.Header().Del("Access-Control-Allow-Origin")
+		w.Header().Del("Access-Control-Expose-Headers")
 		return rollcall.APIKey{}, rollcall.Errorf(rollcall.CodeForbidden,
 			"the origin %.100q is not on this browser key's list of allowed origins", origin)
 	}

@@ -156,6 +156,9 @@ func TestErrorsEchoOrigin(t *testing.T) {
 	if got := w.Header().Get("Access-Control-Allow-Origin"); got != "https://site.example" {
 		t.Errorf("a 401 does not echo the origin (%q), so a browser cannot read it", got)
 	}
+	if got := w.Header().Get("Access-Control-Expose-Headers"); !strings.Contains(got, "X-Request-Id") {
+		t.Errorf("Access-Control-Expose-Headers = %q, want X-Request-Id among them", got)
+	}
 	if got := w.Header().Get("Vary"); got != "Origin" {
 		t.Errorf("Vary = %q, want Origin", got)
 	}
