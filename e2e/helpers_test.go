@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os/exec"
@@ -116,23 +117,33 @@ func tempDB(t testing.TB) string {
 func call(t testing.TB, method, url, key, body string) (int, []byte) {
 	t.Helper()
 
+	status, b, err := send(http.DefaultClient, method, url, key, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return status, b
+}
+
+// send makes one API request with key through c. Unlike call it does not
+// end the test, so goroutines other than the test's may use it.
+func send(c *http.Client, method, url, key, body string) (int, []byte, error) {
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
-		t.Fatalf("new request: %v", err)
+		return 0, nil, fmt.Errorf("new request: %w", err)
 	}
 	req.Header.Set("x-api-key", key)
 	req.Header.Set("content-type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := c.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
+		return 0, nil, fmt.Errorf("%s %s: %w", method, url, err)
 	}
 	defer resp.Body.Close()
 
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatalf("read %s %s: %v", method, url, err)
+		return 0, nil, fmt.Errorf("read %s %s: %w", method, url, err)
 	}
-	return resp.StatusCode, b
+	return resp.StatusCode, b, nil
 }
 
 // mustCall makes one request and fails the test unless it answers want.

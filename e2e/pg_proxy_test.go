@@ -1,0 +1,127 @@
+package e2e_test
+
+import (
+	"io"
+	"net"
+	"sync"
+	"testing"
+)
+
+// tcpProxy relays loopback TCP connections to a target. Cutting it closes
+// its listener and every relayed connection, as a database outage would;
+// restoring it listens again on the same address.
+type tcpProxy struct {
+	target string
+	addr   string
+
+	mu    sync.Mutex
+	ln    net.Listener // nil while cut
+	conns map[net.Conn]struct{}
+	wg    sync.WaitGroup
+}
+
+// startProxy relays a free loopback port to target until the test ends.
+func startProxy(t testing.TB, target string) *tcpProxy {
+	t.Helper()
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("proxy listen: %v", err)
+	}
+	p := &tcpProxy{target: target, addr: ln.Addr().String(), conns: map[net.Conn]struct{}{}}
+	p.accept(ln)
+	t.Cleanup(func() {
+		p.cut()
+		p.wg.Wait()
+	})
+	return p
+}
+
+// accept relays each connection ln accepts until ln is closed.
+func (p *tcpProxy) accept(ln net.Listener) {
+	p.mu.Lock()
+	p.ln = ln
+	p.mu.Unlock()
+
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			p.relay(c)
+		}
+	}()
+}
+
+// relay dials the target for client and copies bytes both ways.
+func (p *tcpProxy) relay(client net.Conn) {
+	server, err := net.Dial("tcp", p.target)
+	if err != nil {
+		_ = client.Close()
+		return
+	}
+	if !p.track(client, server) {
+		return
+	}
+
+	p.wg.Add(2)
+	go p.copy(server, client)
+	go p.copy(client, server)
+}
+
+// track records a relayed pair, or closes it when the proxy was cut while
+// the target was being dialled, so no connection outlives a cut.
+func (p *tcpProxy) track(a, b net.Conn) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+
+	if p.ln == nil {
+		_ = a.Close()
+		_ = b.Close()
+		return false
+	}
+	p.conns[a], p.conns[b] = struct{}{}, struct{}{}
+	return true
+}
+
+func (p *tcpProxy) copy(dst, src net.Conn) {
+	defer p.wg.Done()
+
+	_, _ = io.Copy(dst, src) // Either side closing ends the relay.
+	_ = dst.Close()
+	_ = src.Close()
+
+	p.mu.Lock()
+	delete(p.conns, dst)
+	delete(p.conns, src)
+	p.mu.Unlock()
+}
+
+// cut closes the listener and every relayed connection.
+func (p *tcpProxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+
+	if p.ln != nil {
+		_ = p.ln.Close()
+		p.ln = nil
+	}
+	for c := range p.conns {
+		_ = c.Close()
+	}
+	clear(p.conns)
+}
+
+// restore listens again on the address the proxy had before the cut.
+func (p *tcpProxy) restore(t testing.TB) {
+	t.Helper()
+
+	ln, err := net.Listen("tcp", p.addr)
+	if err != nil {
+		t.Fatalf("proxy listen again on %s: %v", p.addr, err)
+	}
+	p.accept(ln)
+}
