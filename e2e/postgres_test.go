@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"fmt"
+	"net"
 	"os/exec"
 	"testing"
 	"time"
@@ -112,4 +113,62 @@ func revokeKey(t testing.TB, db, prefix string) {
 	if err != nil {
 		t.Fatalf("keys revoke %s: %v\n%s", prefix, err, out)
 	}
+}
+
+// outageWithin bounds each wait of the outage test: for the first failures
+// after the cut and for the server to answer again after the restore.
+const outageWithin = 30 * time.Second
+
+func TestPostgresOutage(t *testing.T) {
+	t.Parallel()
+	db := newPostgresDB(t)
+	key := createKey(t, db, "production", "server")
+	proxy := startProxy(t, postgresAddr(t))
+	p := startRollcall(t, withHost(t, db, proxy.addr))
+	load := startLoad(p.url, key, 3)
+	defer load.stopLoad()
+
+	waitFor(t, "writes before the cut", outageWithin, func() bool {
+		ok, _ := load.counts(beforeCut)
+		return ok >= 10
+	})
+
+	proxy.cut()
+	load.phase.Store(duringCut)
+	waitFor(t, "failed writes during the cut", outageWithin, func() bool {
+		_, failed := load.counts(duringCut)
+		return failed >= 10
+	})
+	b := poll(t, "GET", p.url+"/readyz", "", "", 503, outageWithin)
+	if code := errorCode(b); code != "unavailable_error" {
+		t.Errorf("/readyz during the cut answered %s, want unavailable_error", b)
+	}
+
+	proxy.restore(t)
+	load.phase.Store(afterRestore)
+	waitFor(t, "writes after the restore", outageWithin, func() bool {
+		ok, _ := load.counts(afterRestore)
+		return ok >= 10
+	})
+	poll(t, "GET", p.url+"/readyz", "", "", 200, outageWithin)
+
+	load.stopLoad()
+	acked, problems := load.results()
+	t.Logf("%d writes acknowledged; per phase (before, during, after the cut) "+
+		"ok %v, failed %v", len(acked), load.ok, load.failed)
+	for _, problem := range problems {
+		t.Error(problem)
+	}
+	checkWrites(t, []*process{p}, key, acked)
+}
+
+// postgresAddr returns the host and port of the test database.
+func postgresAddr(t testing.TB) string {
+	t.Helper()
+
+	u := parseURL(t, postgresURL())
+	if u.Port() == "" {
+		return net.JoinHostPort(u.Hostname(), "5432")
+	}
+	return u.Host
 }
