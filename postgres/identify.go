@@ -2,158 +2,57 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/rollcall/rollcall"
 )
 
-// The upserts merge with jsonb's ||, a shallow merge that replaces the keys
-// sent and keeps null values, in one statement, so concurrent identifies of
-// one row never lose each other's keys. GREATEST keeps updated_at from going
-// back when a transaction that started earlier commits later. Each returns
-// the number of properties after the merge, for the limit check.
-const (
-	upsertUserSQL = `
-INSERT INTO users AS t (env, identifier, properties, created_at, updated_at)
-VALUES ($1, $2, $3::jsonb, date_trunc('milliseconds', now()), date_trunc('milliseconds', now()))
-ON CONFLICT (env, identifier) DO UPDATE
-SET properties = t.properties || EXCLUDED.properties,
-    updated_at = GREATEST(t.updated_at, EXCLUDED.updated_at)
-RETURNING (SELECT count(*) FROM jsonb_object_keys(t.properties))`
-
-	upsertGroupSQL = `
-INSERT INTO groups AS t (env, identifier, properties, created_at, updated_at)
-VALUES ($1, $2, $3::jsonb, date_trunc('milliseconds', now()), date_trunc('milliseconds', now()))
-ON CONFLICT (env, identifier) DO UPDATE
-SET properties = t.properties || EXCLUDED.properties,
-    updated_at = GREATEST(t.updated_at, EXCLUDED.updated_at)
-RETURNING (SELECT count(*) FROM jsonb_object_keys(t.properties))`
-
-	insertMembershipSQL = `
-INSERT INTO memberships (env, user_id, group_id, created_at)
-VALUES ($1, $2, $3, date_trunc('milliseconds', now()))
-ON CONFLICT DO NOTHING`
-)
-
-// maxAttempts bounds how often Identify retries a transaction that
-// PostgreSQL aborted to break a deadlock between concurrent batches.
+// maxAttempts bounds how often a transaction that PostgreSQL aborted to
+// break a deadlock or a serialization conflict is tried.
 const maxAttempts = 3
 
-// step is one statement of an Identify transaction, remembered so that its
-// result can be checked against the item it came from.
-type step struct {
-	index      int
-	noun       string // "user", "group", or "" for a membership
-	identifier string
-}
-
-// Identify applies items in order in one transaction: every statement is
-// sent in one batch, then the property counts are checked and the
-// transaction committed or rolled back as a whole.
+// Identify applies items in order in one transaction. A single item joins
+// the group commit: it shares a transaction with the single identifies of
+// other callers that arrived meanwhile, and Identify returns once that
+// transaction has committed (or the item has failed on its own). A batch is
+// a transaction of its own.
 func (s *Store) Identify(ctx context.Context, env string, items []rollcall.Identify) error {
-	if len(items) == 0 {
+	switch len(items) {
+	case 0:
 		return nil
+	case 1:
+		return s.commits.write(ctx, env, items[0])
 	}
-	b := &identifyBatch{env: env}
-	for i, item := range items {
-		if err := b.add(i, item); err != nil {
-			return err
-		}
+	return s.identifyAlone(ctx, env, items)
+}
+
+// identifyAlone applies items in one transaction of multi-row statements.
+// When a row would break the property limit, that transaction is rolled
+// back and the items are applied again one statement at a time, which
+// names the item that breaks it (or commits, if a concurrent change means
+// none does any more).
+func (s *Store) identifyAlone(ctx context.Context, env string, items []rollcall.Identify) error {
+	rows := newRowSet()
+	for _, item := range items {
+		rows.add(env, item)
 	}
 
+	return retry(ctx, func() error {
+		over, err := s.writeRows(ctx, rows)
+		if err != nil || len(over) == 0 {
+			return err
+		}
+		return s.identifySteps(ctx, env, items)
+	})
+}
+
+// retry runs fn again, up to maxAttempts times in all, while PostgreSQL
+// aborts its transaction to break a deadlock or a serialization conflict.
+func retry(ctx context.Context, fn func() error) error {
 	for attempt := 1; ; attempt++ {
-		err := s.identifyOnce(ctx, b)
-		retry := isCode(err, codeDeadlockDetected) || isCode(err, codeSerializationFailure)
-		if !retry || attempt == maxAttempts || ctx.Err() != nil {
+		err := fn()
+		again := isCode(err, codeDeadlockDetected) || isCode(err, codeSerializationFailure)
+		if !again || attempt == maxAttempts || ctx.Err() != nil {
 			return err
 		}
 	}
-}
-
-// identifyBatch collects the statements of one Identify call.
-type identifyBatch struct {
-	env   string
-	batch pgx.Batch
-	steps []step
-}
-
-// add queues one item: a lone group's upsert, or a user's upsert followed,
-// for each of its groups, by the group's upsert and the membership.
-func (b *identifyBatch) add(i int, item rollcall.Identify) error {
-	if item.Kind == rollcall.KindGroup {
-		return b.upsert(upsertGroupSQL, step{i, "group", item.Identifier}, item.Properties)
-	}
-
-	err := b.upsert(upsertUserSQL, step{i, "user", item.Identifier}, item.Properties)
-	if err != nil {
-		return err
-	}
-	for _, g := range item.Groups {
-		err := b.upsert(upsertGroupSQL, step{i, "group", g.Identifier}, g.Properties)
-		if err != nil {
-			return err
-		}
-		b.batch.Queue(insertMembershipSQL, b.env, item.Identifier, g.Identifier)
-		b.steps = append(b.steps, step{index: i})
-	}
-	return nil
-}
-
-func (b *identifyBatch) upsert(sql string, st step, props rollcall.Properties) error {
-	obj, err := encodeProperties(props)
-	if err != nil {
-		return fmt.Errorf("identify item %d: %w", st.index, err)
-	}
-	b.batch.Queue(sql, b.env, st.identifier, obj)
-	b.steps = append(b.steps, st)
-	return nil
-}
-
-// identifyOnce runs the batch in a transaction and commits it only when
-// every row stays within the property limit.
-func (s *Store) identifyOnce(ctx context.Context, b *identifyBatch) error {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("begin identify: %w", err)
-	}
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-
-	results := tx.SendBatch(ctx, &b.batch)
-	if err := s.checkSteps(results, b.steps); err != nil {
-		_ = results.Close()
-		return err
-	}
-	if err := results.Close(); err != nil {
-		return fmt.Errorf("identify: %w", err)
-	}
-
-	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("commit identify: %w", err)
-	}
-	return nil
-}
-
-// checkSteps reads each statement's result in order; the first row over the
-// property limit rejects the whole call, naming its item.
-func (s *Store) checkSteps(results pgx.BatchResults, steps []step) error {
-	for _, st := range steps {
-		if st.noun == "" {
-			if _, err := results.Exec(); err != nil {
-				return fmt.Errorf("identify membership: %w", err)
-			}
-			continue
-		}
-
-		var count int
-		if err := results.QueryRow().Scan(&count); err != nil {
-			return fmt.Errorf("identify %s: %w", st.noun, err)
-		}
-		if limit := s.limits.MaxProperties; limit > 0 && count > limit {
-			return &rollcall.ItemError{Index: st.index, Err: rollcall.Errorf(rollcall.CodeInvalid,
-				"%s %q would have %d properties after the merge; the limit is %d",
-				st.noun, st.identifier, count, limit)}
-		}
-	}
-	return nil
 }

@@ -28,8 +28,9 @@ const DefaultConnectTimeout = 5 * time.Second
 // safe for concurrent use, and any number of Stores, in any number of
 // processes, may share one database.
 type Store struct {
-	pool   *pgxpool.Pool
-	limits rollcall.Limits
+	pool    *pgxpool.Pool
+	limits  rollcall.Limits
+	commits *committer
 }
 
 var _ rollcall.Store = (*Store)(nil)
@@ -62,7 +63,9 @@ func Open(ctx context.Context, url string, limits rollcall.Limits) (*Store, erro
 		pool.Close()
 		return nil, fmt.Errorf("migrate postgres schema: %w", err)
 	}
-	return &Store{pool: pool, limits: limits}, nil
+	s := &Store{pool: pool, limits: limits}
+	s.commits = newCommitter(s)
+	return s, nil
 }
 
 // Ping reports whether the database answers; it fails while the database is
@@ -74,8 +77,11 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close waits for connections in use to be returned and closes the pool.
+// Close stops taking writes, waits for the group commits in progress (a
+// single identify still waiting to be taken fails) and for connections in
+// use to be returned, and closes the pool.
 func (s *Store) Close() error {
+	s.commits.close()
 	s.pool.Close()
 	return nil
 }
