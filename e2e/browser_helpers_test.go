@@ -197,6 +197,8 @@ func openPage(t testing.TB, ctx context.Context, console *consoleLog, url string
 		entries, _ := console.since(0)
 		t.Fatalf("open %s: %v\nconsole:\n%s", url, err, strings.Join(entries, "\n"))
 	}
+	entries, _ := console.since(0)
+	wantNoException(t, entries)
 }
 
 // browserCall makes one call with the bundled browser client in the page

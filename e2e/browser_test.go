@@ -29,6 +29,7 @@ func TestBrowserClient(t *testing.T) {
 	t.Run("identify from an allowed origin", s.identify)
 	t.Run("second identify merges", s.merge)
 	t.Run("the browser sent a preflight", s.preflight)
+	t.Run("an error from an allowed origin is readable", s.readableError)
 	t.Run("a key for another origin is refused", s.refusedOrigin)
 }
 
@@ -109,6 +110,16 @@ func (s browserScenario) preflight(t *testing.T) {
 	if posts != 2 {
 		t.Errorf("rollcall logged %d successful identifies, want 2", posts)
 	}
+}
+
+// readableError checks that rollcall echoes an allowed origin on errors
+// too, so that the client can read the status and the error body.
+func (s browserScenario) readableError(t *testing.T) {
+	o, _ := s.call(t, s.allowed, "identifyUser", `{"identifier": "web/bad",
+		"properties": "not an object"}`)
+	wantThrown(t, o, "BadRequestError", 400, "invalid_request_error")
+
+	mustCall(t, 404, "GET", s.p.url+"/users/web%2Fbad", s.server, "")
 }
 
 // refusedOrigin uses, from the same page, a browser key that allows only
