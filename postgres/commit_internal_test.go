@@ -142,7 +142,8 @@ func checkCommitted(t testing.TB, s *Store) {
 	}
 	other, err := s.User(ctx, "test", "shared")
 	if err != nil || len(other.Properties) != 2 || len(other.Groups) != 1 {
-		t.Errorf("test shared: %v, %v in %v; want x and y in team", err, other.Properties, other.Groups)
+		t.Errorf("test shared: %v, %v in %v; want x and y in team",
+			err, other.Properties, other.Groups)
 	}
 	for _, id := range []string{"big", "gone"} {
 		if _, err := s.User(ctx, "prod", id); rollcall.ErrorCode(err) != rollcall.CodeNotFound {

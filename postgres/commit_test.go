@@ -55,7 +55,8 @@ func testManyUsers(t *testing.T) {
 			t.Fatalf("User %s: %v", item.Identifier, err)
 		}
 		if got := string(u.Properties["n"]); got != fmt.Sprint(i) || len(u.Groups) != 1 {
-			t.Errorf("user %s: n = %s, groups %v; want %d and one group", u.Identifier, got, u.Groups, i)
+			t.Errorf("user %s: n = %s, groups %v; want %d and one group",
+				u.Identifier, got, u.Groups, i)
 		}
 	}
 	for g := range 4 {
@@ -169,10 +170,12 @@ func testCanceled(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Identify with a canceled context: got %v, want context.Canceled", err)
 	}
-	if _, err := s.User(context.Background(), "prod", "u1"); rollcall.ErrorCode(err) != rollcall.CodeNotFound {
+	_, err = s.User(context.Background(), "prod", "u1")
+	if rollcall.ErrorCode(err) != rollcall.CodeNotFound {
 		t.Errorf("the canceled write was applied (User: %v)", err)
 	}
-	if _, err := s.Group(context.Background(), "prod", "g"); rollcall.ErrorCode(err) != rollcall.CodeNotFound {
+	_, err = s.Group(context.Background(), "prod", "g")
+	if rollcall.ErrorCode(err) != rollcall.CodeNotFound {
 		t.Errorf("the canceled write's group was applied (Group: %v)", err)
 	}
 }
@@ -203,7 +206,8 @@ func testCloseAnswers(t *testing.T) {
 	again := openAt(t, conn, rollcall.DefaultLimits())
 	checkAcked(t, again, acked)
 	for i, err := range errs {
-		if _, readErr := again.User(context.Background(), "prod", items[i].Identifier); err == nil && readErr != nil {
+		_, readErr := again.User(context.Background(), "prod", items[i].Identifier)
+		if err == nil && readErr != nil {
 			t.Errorf("write %d was acknowledged but is not stored: %v", i, readErr)
 		}
 	}

@@ -17,15 +17,39 @@
 //   - Properties are jsonb and an identify merges them with jsonb's || inside
 //     the INSERT ... ON CONFLICT DO UPDATE itself. || is a shallow merge that
 //     replaces the keys sent and keeps null values, which is exactly the
-//     contract, and doing it in one statement means concurrent identifies of
+//     contract, and doing it in the statement means concurrent identifies of
 //     one user, from any number of processes, never lose each other's keys.
 //     jsonb keeps numbers as numeric, so they come back exactly (in their
-//     normalised form: 1e2 comes back as 100). The statement returns the
-//     number of keys after the merge, and the transaction is rolled back when
-//     it exceeds the limit.
-//   - One Identify call is one transaction whose statements travel in one
-//     pgx batch. A transaction aborted to break a deadlock between two
-//     batches is retried a few times.
+//     normalised form: 1e2 comes back as 100).
+//   - A transaction writes its rows with one multi-row statement per table
+//     (users, then groups, then memberships, sent together in one pgx
+//     batch, so one round trip). Such a statement may not touch a row twice,
+//     so the writes that name the same user or group are first merged in Go
+//     in arrival order (later keys win, null kept) into one row; || being
+//     associative, the row ends as the writes applied one by one would leave
+//     it. Rows are sorted by env and identifier and inserted in that order,
+//     so concurrent transactions, in any process, lock rows in the same
+//     order; a transaction aborted to break a deadlock anyway is retried a
+//     few times.
+//   - The property limit is counted after the merge, in the database: the
+//     statements return the rows left over the limit, and the transaction is
+//     then rolled back. A batch is applied again one statement per item,
+//     which names the item that breaks the limit (as an *rollcall.ItemError).
+//   - Group commit: a single identify (one item) is handed to a committer,
+//     one of a few goroutines that each take every single identify waiting
+//     the moment they are free, up to a bound, and write them in one shared
+//     transaction. There is no timer: a lone request is written at once, and
+//     requests that arrive while a commit is in flight share the next one.
+//     Each caller is answered only after the commit that holds its write.
+//     When rows of the group would break the limit, the group is rolled back
+//     and written again without the writes that touch those rows, which are
+//     then written each on its own, so a write that breaks the limit fails
+//     alone; the same happens to a group the database refuses for another
+//     reason that one write may have caused. A caller that gives up before
+//     its write is taken writes nothing; once taken, the write is waited for.
+//     Close stops taking writes, lets the groups in progress finish, and
+//     fails the writes still waiting. A batch (more than one item) is a
+//     transaction of its own, as before.
 //   - Timestamps come from the database clock, truncated to milliseconds, so
 //     processes on different machines agree; updated_at never moves back.
 //   - Migrations are .sql files embedded in the binary and applied by Open in
