@@ -66,8 +66,8 @@ const (
 )
 
 // Main runs the command that args names (args excludes the program name)
-// and returns the process's exit code: 0 on success, 2 for a usage error
-// and 1 for any other failure.
+// and returns the process's exit code: 0 on success, 2 for a usage error,
+// 3 for an import that rejected rows and 1 for any other failure.
 func Main(ctx context.Context, args []string, env Env) int {
 	cmd, rest, ok := findCommand(args)
 	if !ok {
@@ -75,6 +75,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	}
 
 	err := cmd.run(ctx, env, rest)
+	var coded interface{ ExitCode() int }
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return ExitOK
@@ -82,6 +83,11 @@ func Main(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "rollcall %s: %v\n", cmd.name, err)
 		fmt.Fprintf(env.Stderr, "Run 'rollcall %s -h' for its flags.\n", cmd.name)
 		return ExitUsage
+	case errors.As(err, &coded):
+		// A command that finished with a result worth its own status, such
+		// as an import that rejected rows.
+		fmt.Fprintf(env.Stderr, "rollcall %s: %v\n", cmd.name, err)
+		return coded.ExitCode()
 	default:
 		fmt.Fprintf(env.Stderr, "rollcall %s: %v\n", cmd.name, err)
 		return ExitFailure

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -61,6 +62,25 @@ func startRollcall(t testing.TB, db string, extra ...string) *process {
 		t.Fatalf("rollcall did not log that it listens:\n%s", p.stderr)
 	}
 	return p
+}
+
+// awaitStdout waits until the process's standard output matches re and
+// returns the submatches. Standard output and standard error are copied by
+// separate goroutines, so the "listening" log line on standard error may be
+// seen before lines printed earlier on standard output have arrived.
+func (p *process) awaitStdout(t testing.TB, re *regexp.Regexp) []string {
+	t.Helper()
+
+	deadline := time.Now().Add(startTimeout)
+	for {
+		if m := re.FindStringSubmatch(p.stdout.String()); m != nil {
+			return m
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("standard output never matched %s:\n%s", re, p.stdout)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // signal sends sig and returns the exit code once the process has ended.

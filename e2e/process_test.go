@@ -16,10 +16,7 @@ func TestFirstStartPrintsWorkingKeys(t *testing.T) {
 	t.Parallel()
 	p := startRollcall(t, tempDB(t))
 
-	m := regexp.MustCompile(`export SERVER_KEY=(\S+)`).FindStringSubmatch(p.stdout.String())
-	if m == nil {
-		t.Fatalf("serve printed no server key:\n%s", p.stdout)
-	}
+	m := p.awaitStdout(t, regexp.MustCompile(`export SERVER_KEY=(\S+)`))
 	mustCall(t, 200, "POST", p.url+"/identify", m[1], `{"identifier": "first"}`)
 	mustCall(t, 200, "GET", p.url+"/users/first", m[1], "")
 }

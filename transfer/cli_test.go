@@ -40,11 +40,11 @@ func TestCommandLine(t *testing.T) {
 		"u 3,02139,\"free, for now\",\n")
 	db := filepath.Join(dir, "a.db")
 
-	t.Run("import reports rejects and a non-zero status", func(t *testing.T) {
+	t.Run("import reports rejects and exit status 3", func(t *testing.T) {
 		code, _, stderr := run(t, "import", "--db", db, "--env", env,
 			"--group-column", "company", "--text-column", "zip", csvPath)
-		if code == cli.ExitOK || code == cli.ExitUsage {
-			t.Errorf("exit %d, want a failure status for rejected rows", code)
+		if code != cli.ExitRejected {
+			t.Errorf("exit %d, want %d for rejected rows", code, cli.ExitRejected)
 		}
 		if !strings.Contains(stderr, "2 rows imported, 1 rejected") {
 			t.Errorf("stderr lacks the summary:\n%s", stderr)
