@@ -37,7 +37,14 @@ type Config struct {
 	// KeyCacheTTL is how long a key lookup is reused; 0 looks keys up on
 	// every request, so a revocation takes effect at once.
 	KeyCacheTTL time.Duration
+	// RequestTimeout bounds how long a request may wait on the store, so a
+	// database that stops answering cannot hold connections forever; 0
+	// means DefaultRequestTimeout.
+	RequestTimeout time.Duration
 }
+
+// DefaultRequestTimeout is the RequestTimeout when none is set.
+const DefaultRequestTimeout = 30 * time.Second
 
 // API is the HTTP handler of the JSON API. It is safe for concurrent use.
 type API struct {
@@ -49,6 +56,7 @@ type API struct {
 	metrics  *metrics
 	keys     *keyCache
 	limiter  *limiter
+	timeout  time.Duration
 }
 
 var _ http.Handler = (*API)(nil)
@@ -72,6 +80,10 @@ func New(cfg Config) *API {
 		metrics:  newMetrics(cfg.Registry),
 		keys:     newKeyCache(cfg.Store, cfg.KeyCacheTTL),
 		limiter:  newLimiter(cfg.RateLimit, cfg.RateBurst),
+		timeout:  cfg.RequestTimeout,
+	}
+	if a.timeout <= 0 {
+		a.timeout = DefaultRequestTimeout
 	}
 	for _, rt := range a.routes() {
 		a.mux.Handle(rt.pattern, a.serveRoute(rt))
@@ -120,7 +132,9 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !a.match(sw, r, ex) {
 		return
 	}
-	ctx := context.WithValue(r.Context(), exchangeKey{}, ex)
+	ctx, cancel := context.WithTimeout(r.Context(), a.timeout)
+	defer cancel()
+	ctx = context.WithValue(ctx, exchangeKey{}, ex)
 	a.mux.ServeHTTP(sw, r.WithContext(ctx))
 }
 

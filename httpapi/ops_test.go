@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rollcall/rollcall"
 	"github.com/rollcall/rollcall/httpapi"
@@ -156,4 +157,28 @@ func TestPanicAnswers500(t *testing.T) {
 	if !strings.Contains(logs, "store exploded") || logLine(t, logs, id)["status"] != float64(500) {
 		t.Errorf("the panic was not logged with its request:\n%s", logs)
 	}
+}
+
+// silentStore stands in for a database that stops answering: reading a user
+// waits until the request's context ends.
+type silentStore struct{ rollcall.Store }
+
+func (silentStore) User(ctx context.Context, env, id string) (rollcall.User, error) {
+	<-ctx.Done()
+	return rollcall.User{}, ctx.Err()
+}
+
+func TestRequestTimeoutEndsAWaitOnASilentStore(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(c *httpapi.Config) {
+		c.RequestTimeout = 50 * time.Millisecond
+		if c.Store != nil {
+			c.Store = silentStore{c.Store}
+		}
+	})
+
+	// Without a deadline the request would wait forever and the test would
+	// hang until go test's own timeout.
+	wantError(t, f.do(t, "GET", "/users/someone", f.server, ""),
+		http.StatusInternalServerError, rollcall.CodeInternal, "")
 }
