@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -102,8 +103,17 @@ func PropertiesFromJSON(v any, maxDepth int) (Properties, error) {
 		return nil, Errorf(CodeInvalid, "properties must be an object, not %s", JSONType(v))
 	}
 
+	// Keys are checked in order so that a body with several faults always
+	// gets the same answer.
+	keys := make([]string, 0, len(obj))
+	for key := range obj {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+
 	props := make(Properties, len(obj))
-	for key, value := range obj {
+	for _, key := range keys {
+		value := obj[key]
 		if err := ValidatePropertyKey(key); err != nil {
 			return nil, err
 		}
@@ -141,6 +151,15 @@ func DecodeJSON(data []byte) (any, error) {
 	if !utf8.Valid(data) {
 		return nil, Errorf(CodeInvalid, "the body is not valid UTF-8 text")
 	}
+	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+		return nil, Errorf(CodeInvalid, "the body starts with a byte order mark; send JSON without one")
+	}
+	// encoding/json would turn a lone surrogate escape into U+FFFD, so two
+	// different identifiers or keys could silently name the same thing.
+	if esc := loneSurrogate(data); esc != "" {
+		return nil, Errorf(CodeInvalid, "the body has the escape %s, half of a UTF-16 surrogate pair; "+
+			"send valid Unicode text", esc)
+	}
 
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -158,6 +177,9 @@ func jsonProblem(err error) string {
 	msg := err.Error()
 	if msg == "EOF" {
 		return "it is empty"
+	}
+	if strings.Contains(msg, "exceeded max depth") {
+		return "it nests arrays or objects more than 10000 deep"
 	}
 	return strings.TrimPrefix(msg, "json: ")
 }
@@ -264,4 +286,44 @@ func checkNumber(s string) error {
 		return Errorf(CodeInvalid, "the number %.40s has more digits than can be stored exactly (%d before and %d after the point)", s, maxIntegerDigits, maxFractionDigits)
 	}
 	return nil
+}
+
+// loneSurrogate returns the first \uXXXX escape in data that is half of a
+// UTF-16 surrogate pair without its other half, or "" when there is none.
+// Outside strings valid JSON has no backslash, so every backslash starts an
+// escape; the byte after one is skipped so that "\\ud800" is no escape.
+func loneSurrogate(data []byte) string {
+	for i := 0; i < len(data)-1; i++ {
+		if data[i] != '\\' {
+			continue
+		}
+		i++
+		r, ok := hexEscape(data, i-1)
+		if !ok {
+			continue
+		}
+		switch {
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return string(data[i-1 : i+5])
+		case r >= 0xD800 && r <= 0xDBFF:
+			low, ok := hexEscape(data, i+5)
+			if !ok || low < 0xDC00 || low > 0xDFFF {
+				return string(data[i-1 : i+5])
+			}
+			i += 10
+		}
+	}
+	return ""
+}
+
+// hexEscape reads a \uXXXX escape starting at data[at].
+func hexEscape(data []byte, at int) (rune, bool) {
+	if at+6 > len(data) || data[at] != '\\' || data[at+1] != 'u' {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(data[at+2:at+6]), 16, 32)
+	if err != nil {
+		return 0, false
+	}
+	return rune(v), true
 }

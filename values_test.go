@@ -90,12 +90,18 @@ func TestIdentifierFromJSON(t *testing.T) {
 func TestDecodeJSON(t *testing.T) {
 	t.Parallel()
 	bad := map[string]string{
-		"invalid UTF-8":  "{\"a\":\"\xff\"}",
-		"trailing data":  `{"a":1} {"b":2}`,
-		"trailing comma": `{"a":1,}`,
-		"empty":          ``,
-		"truncated":      `{"a":`,
-		"garbage after":  `{"a":1}x`,
+		"invalid UTF-8":   "{\"a\":\"\xff\"}",
+		"trailing data":   `{"a":1} {"b":2}`,
+		"trailing comma":  `{"a":1,}`,
+		"empty":           ``,
+		"truncated":       `{"a":`,
+		"garbage after":   `{"a":1}x`,
+		"byte order mark": "\xef\xbb\xbf{}",
+		"lone high":       `{"a":"x\ud800"}`,
+		"lone low":        `{"a":"\udc00x"}`,
+		"high then other": `{"a":"\ud800\u0041"}`,
+		"reversed pair":   `{"\udc00\ud800":1}`,
+		"too deep":        strings.Repeat("[", 10001) + strings.Repeat("]", 10001),
 	}
 	for name, body := range bad {
 		t.Run(name, func(t *testing.T) {
@@ -105,6 +111,17 @@ func TestDecodeJSON(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("surrogate pairs and escaped backslashes are fine", func(t *testing.T) {
+		v, err := rollcall.DecodeJSON([]byte(`{"a":"\ud83d\ude00","b":"\\ud800"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := v.(map[string]any)
+		if m["a"] != "😀" || m["b"] != `\ud800` {
+			t.Fatalf("got %q", m)
+		}
+	})
 
 	t.Run("trailing white space is fine", func(t *testing.T) {
 		if _, err := rollcall.DecodeJSON([]byte("{\"a\":1}\n\t ")); err != nil {
@@ -166,6 +183,21 @@ func TestPropertiesFromJSONRejects(t *testing.T) {
 		})
 	}
 
+	t.Run("several faults give the same answer every time", func(t *testing.T) {
+		body := `{"":1,"` + strings.Repeat("k", 300) + `":2,"a":` + strings.Repeat("[", 40) +
+			strings.Repeat("]", 40) + `}`
+		v, err := rollcall.DecodeJSON([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, first := rollcall.PropertiesFromJSON(v, 32)
+		for i := 0; i < 20; i++ {
+			if _, err := rollcall.PropertiesFromJSON(v, 32); err.Error() != first.Error() {
+				t.Fatalf("answers differ: %v, then %v", first, err)
+			}
+		}
+	})
+
 	t.Run("32 deep is allowed", func(t *testing.T) {
 		body := `{"a":` + strings.Repeat("[", 32) + strings.Repeat("]", 32) + `}`
 		if p := mustProps(t, body); string(p["a"]) != strings.Repeat("[", 32)+strings.Repeat("]", 32) {
@@ -204,4 +236,28 @@ func mustProps(t testing.TB, body string) rollcall.Properties {
 		t.Fatal(err)
 	}
 	return p
+}
+
+func TestCheckStored(t *testing.T) {
+	t.Parallel()
+	limits := rollcall.Limits{MaxProperties: 2, MaxPropertyBytes: 10}
+	fits := rollcall.Properties{"ab": json.RawMessage(`"xyz"`)} // 2 + 5 bytes
+	if err := limits.CheckStored(`user "u"`, fits); err != nil {
+		t.Fatalf("7 bytes and 1 property fit: %v", err)
+	}
+
+	tooMany := rollcall.Properties{"a": json.RawMessage(`1`), "b": json.RawMessage(`2`),
+		"c": json.RawMessage(`3`)}
+	tooBig := rollcall.Properties{"ab": json.RawMessage(`"xyzuvw"`)} // 2 + 8 bytes = 10: fits
+	tooBig["c"] = json.RawMessage(`1`)                               // 12 bytes
+	for name, p := range map[string]rollcall.Properties{"count": tooMany, "bytes": tooBig} {
+		err := limits.CheckStored(`user "u"`, p)
+		if rollcall.ErrorCode(err) != rollcall.CodeInvalid {
+			t.Errorf("%s: %v, want invalid", name, err)
+		}
+		// The details must not reveal what is stored.
+		if strings.Contains(err.Error(), "12") || strings.Contains(err.Error(), " 3 ") {
+			t.Errorf("%s: details reveal the stored size: %v", name, err)
+		}
+	}
 }
