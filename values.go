@@ -84,7 +84,8 @@ func ValidatePropertyKey(key string) error {
 		return Errorf(CodeInvalid, "property keys must not be empty")
 	}
 	if len(key) > MaxPropertyKeyBytes {
-		return Errorf(CodeInvalid, "property key %.40q... is %d bytes long; the limit is %d bytes", key, len(key), MaxPropertyKeyBytes)
+		return Errorf(CodeInvalid, "property key %.40q... is %d bytes long; the limit is %d bytes",
+			key, len(key), MaxPropertyKeyBytes)
 	}
 	return nil
 }
@@ -283,7 +284,8 @@ func checkNumber(s string) error {
 	intPart, fracPart, _ := strings.Cut(mantissa, ".")
 	fracPart = strings.TrimRight(fracPart, "0")
 	if len(intPart)+exp > maxIntegerDigits || len(fracPart)-exp > maxFractionDigits {
-		return Errorf(CodeInvalid, "the number %.40s has more digits than can be stored exactly (%d before and %d after the point)", s, maxIntegerDigits, maxFractionDigits)
+		return Errorf(CodeInvalid, "the number %.40s has more digits than can be stored "+
+			"exactly (%d before and %d after the point)", s, maxIntegerDigits, maxFractionDigits)
 	}
 	return nil
 }
