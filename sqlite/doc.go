@@ -20,8 +20,10 @@
 // reads anything and two writes can never deadlock upgrading their locks.
 // Each identify reads the stored properties, merges them in Go and writes
 // them back inside that transaction, so concurrent merges of one user are
-// serialised and none is lost. Reads go through a separate pool that WAL
-// lets run alongside the writer, each seeing the last committed state.
+// serialised and none is lost. A call reads and writes each row it names
+// once, however many of its items name it: merges in between happen in
+// memory. Reads go through a separate pool that WAL lets run alongside the
+// writer, each seeing the last committed state.
 //
 // Every write goes through one goroutine, the committer. Writes that arrive
 // while a commit is under way wait, and the next transaction takes them all
@@ -33,6 +35,14 @@
 // Other processes (the rollcall keys command, an importer) may open the same
 // file while a server runs: every connection waits up to busy_timeout for
 // the write lock instead of failing at once.
+//
+// # Limits
+//
+// After each item's merge, the row's properties are checked against
+// MaxProperties (keys) and MaxPropertyBytes (rollcall.PropertyBytes: each
+// key's bytes plus its value's compact JSON bytes, as stored). The item
+// that breaks either fails the whole call with an *rollcall.ItemError whose
+// details name the limit but not the stored count or size.
 //
 // # Layout
 //

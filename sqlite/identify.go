@@ -40,19 +40,24 @@ func (e entity) noun() string {
 // Go between a read and a write of the same transaction, which is atomic
 // because SQLite runs one writer at a time; json_patch is not used because
 // it follows RFC 7396 and would delete keys sent as null.
+//
+// Each user or group the call names is read once and written once, at the
+// end of the call, however many items name it: the merged properties stay
+// in memory in between and the limits are checked after each item's merge,
+// so the item that breaks them is the one named. Rewriting a large row once
+// per item would make a batch cost its length times the row's size.
 func (s *Store) Identify(ctx context.Context, env string, items []rollcall.Identify) error {
 	if len(items) == 0 {
 		return nil
 	}
 	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		stmts := s.stmts.in(ctx, tx)
-		w := upserter{stmts: stmts, env: env, now: millis(time.Now()), limits: s.limits}
+		w := newUpserter(s.stmts.in(ctx, tx), env, millis(time.Now()), s.limits)
 		for i, item := range items {
 			if err := w.apply(ctx, item); err != nil {
 				return itemError(i, err)
 			}
 		}
-		return nil
+		return w.flush(ctx)
 	})
 }
 
@@ -66,15 +71,40 @@ func itemError(i int, err error) error {
 	return fmt.Errorf("identify item %d: %w", i, err)
 }
 
+// rowKey names one user or group of the call's environment.
+type rowKey struct {
+	entity     entity
+	identifier string
+}
+
+// pendingRow is a user or group the call has touched: its row id and its
+// properties as merged so far.
+type pendingRow struct {
+	id    int64
+	props rollcall.Properties
+	// inserted is set for a row this call created, whose stored times are
+	// already now; changed is set once properties were merged after the
+	// last write of the row.
+	inserted, changed bool
+}
+
 // upserter applies the items of one Identify call inside its transaction.
 type upserter struct {
 	stmts  *writeStmts
 	env    string
 	now    int64
 	limits rollcall.Limits
+	rows   map[rowKey]*pendingRow
+	order  []rowKey // first touch order, so that flush writes deterministically
 }
 
-func (w upserter) apply(ctx context.Context, item rollcall.Identify) error {
+func newUpserter(stmts *writeStmts, env string, now int64, limits rollcall.Limits) *upserter {
+	return &upserter{
+		stmts: stmts, env: env, now: now, limits: limits, rows: map[rowKey]*pendingRow{},
+	}
+}
+
+func (w *upserter) apply(ctx context.Context, item rollcall.Identify) error {
 	if item.Kind == rollcall.KindGroup {
 		_, err := w.upsert(ctx, groupEntity, item.Identifier, item.Properties)
 		return err
@@ -98,41 +128,100 @@ func (w upserter) apply(ctx context.Context, item rollcall.Identify) error {
 
 const insertMembership = `INSERT OR IGNORE INTO memberships (user_id, group_id) VALUES (?, ?)`
 
-// upsert creates or merges one user or group and returns its row id.
-func (w upserter) upsert(
+// upsert merges props into one user or group, creating it if need be, checks
+// the limits and returns its row id. Only a creation is written at once
+// (memberships need the id); merges into a row wait for flush.
+func (w *upserter) upsert(
 	ctx context.Context, e entity, id string, props rollcall.Properties,
 ) (int64, error) {
-	rowID, current, err := w.current(ctx, e, id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return w.insert(ctx, e, id, props)
-	}
-	if err != nil {
-		return 0, err
-	}
-
-	if len(props) == 0 {
-		// Nothing to merge, but the identify still touches the row.
-		_, err := w.stmts.touch[e].ExecContext(ctx, w.now, rowID)
-		if err != nil {
-			return 0, fmt.Errorf("touch %s: %w", e.noun(), err)
+	key := rowKey{e, id}
+	row, ok := w.rows[key]
+	if !ok {
+		var err error
+		if row, err = w.load(ctx, e, id, props); err != nil {
+			return 0, err
 		}
-		return rowID, nil
+		w.rows[key] = row
+		w.order = append(w.order, key)
+		if row.inserted {
+			return row.id, nil
+		}
+	}
+	if len(props) == 0 {
+		return row.id, nil
 	}
 
-	current.Merge(props)
-	text, err := w.encode(e, id, current)
-	if err != nil {
+	row.props.Merge(props)
+	row.changed = true
+	if err := w.limits.CheckStored(fmt.Sprintf("%s %q", e.noun(), id), row.props); err != nil {
 		return 0, err
 	}
-	if _, err := w.stmts.update[e].ExecContext(ctx, text, w.now, rowID); err != nil {
-		return 0, fmt.Errorf("update %s: %w", e.noun(), err)
+	return row.id, nil
+}
+
+// load reads a stored user or group, or inserts it with props when there is
+// none.
+func (w *upserter) load(
+	ctx context.Context, e entity, id string, props rollcall.Properties,
+) (*pendingRow, error) {
+	rowID, current, err := w.current(ctx, e, id)
+	if err == nil {
+		return &pendingRow{id: rowID, props: current}, nil
 	}
-	return rowID, nil
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+
+	// A copy: later items merge into it, and the caller's map is not ours.
+	fresh := props.Clone()
+	if err := w.limits.CheckStored(fmt.Sprintf("%s %q", e.noun(), id), fresh); err != nil {
+		return nil, err
+	}
+	rowID, err = w.insert(ctx, e, id, fresh)
+	if err != nil {
+		return nil, err
+	}
+	return &pendingRow{id: rowID, props: fresh, inserted: true}, nil
+}
+
+// flush writes every row the call touched, once: merged properties where
+// they changed, else just the updated time of a row that was already
+// stored.
+func (w *upserter) flush(ctx context.Context) error {
+	for _, key := range w.order {
+		row := w.rows[key]
+		if err := w.write(ctx, key.entity, row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *upserter) write(ctx context.Context, e entity, row *pendingRow) error {
+	if !row.changed {
+		if row.inserted {
+			return nil
+		}
+		// Nothing merged, but the identify still touches the row.
+		if _, err := w.stmts.touch[e].ExecContext(ctx, w.now, row.id); err != nil {
+			return fmt.Errorf("touch %s: %w", e.noun(), err)
+		}
+		return nil
+	}
+
+	text, err := encodeProperties(row.props)
+	if err != nil {
+		return err
+	}
+	if _, err := w.stmts.update[e].ExecContext(ctx, text, w.now, row.id); err != nil {
+		return fmt.Errorf("update %s: %w", e.noun(), err)
+	}
+	return nil
 }
 
 // current reads the row id and properties of a stored user or group; it
 // returns sql.ErrNoRows when there is none.
-func (w upserter) current(
+func (w *upserter) current(
 	ctx context.Context, e entity, id string,
 ) (int64, rollcall.Properties, error) {
 	var rowID int64
@@ -149,13 +238,10 @@ func (w upserter) current(
 	return rowID, props, nil
 }
 
-func (w upserter) insert(
+func (w *upserter) insert(
 	ctx context.Context, e entity, id string, props rollcall.Properties,
 ) (int64, error) {
-	if props == nil {
-		props = rollcall.Properties{}
-	}
-	text, err := w.encode(e, id, props)
+	text, err := encodeProperties(props)
 	if err != nil {
 		return 0, err
 	}
@@ -166,17 +252,6 @@ func (w upserter) insert(
 		return 0, fmt.Errorf("insert %s: %w", e.noun(), err)
 	}
 	return rowID, nil
-}
-
-// encode checks merged properties against the limit and returns their
-// stored text.
-func (w upserter) encode(e entity, id string, props rollcall.Properties) (string, error) {
-	if max := w.limits.MaxProperties; max > 0 && len(props) > max {
-		return "", rollcall.Errorf(rollcall.CodeInvalid,
-			"%s %q would have %d properties after the merge; the limit is %d",
-			e.noun(), id, len(props), max)
-	}
-	return encodeProperties(props)
 }
 
 func selectCurrentSQL(e entity) string {
