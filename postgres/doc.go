@@ -31,10 +31,20 @@
 //     so concurrent transactions, in any process, lock rows in the same
 //     order; a transaction aborted to break a deadlock anyway is retried a
 //     few times.
-//   - The property limit is counted after the merge, in the database: the
-//     statements return the rows left over the limit, and the transaction is
-//     then rolled back. A batch is applied again one statement per item,
-//     which names the item that breaks the limit (as an *rollcall.ItemError).
+//   - The property limits (MaxProperties, MaxPropertyBytes) are counted
+//     after the merge, in the database: the statements return, with their
+//     properties, the rows that may be over a limit, Go decides exactly with
+//     rollcall.Limits.CheckStored, and the transaction is then rolled back.
+//     The size counted is rollcall.PropertyBytes of the row as the store
+//     gives it back: each key's bytes plus its value's compact JSON. That is
+//     PostgreSQL's form of the value, which writes numbers without an
+//     exponent (1e2 becomes 100, 1e400 four hundred and one digits), so
+//     such a number counts differently than on SQLite, which keeps the form
+//     it was given; counting what is stored keeps the size it bounds the
+//     real one. A batch is applied again one statement per
+//     item, which names the item that breaks a limit (as an
+//     *rollcall.ItemError whose details name the limit but neither the
+//     stored count nor the size).
 //   - Group commit: a single identify (one item) is handed to a committer,
 //     one of a few goroutines that each take every single identify waiting
 //     the moment they are free, up to a bound, and write them in one shared

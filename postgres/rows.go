@@ -16,8 +16,9 @@ import (
 // that order (ORDER BY the ordinality), so that concurrent transactions, in
 // any process, lock rows in the same order and cannot deadlock each other.
 // The merge is still jsonb's || inside the upsert, so writes from other
-// transactions are never lost. Only the rows over the property limit come
-// back ($4 is the limit, 0 for none).
+// transactions are never lost. Only the rows that may be over a limit come
+// back, with their properties ($4 is MaxProperties and $5 MaxPropertyBytes,
+// 0 for none; see maybeOverSQL).
 const (
 	upsertRowsHead = `
 WITH written AS (
@@ -31,8 +32,8 @@ ORDER BY r.n
 ON CONFLICT (env, identifier) DO UPDATE
 SET properties = t.properties || EXCLUDED.properties,
     updated_at = GREATEST(t.updated_at, EXCLUDED.updated_at)
-RETURNING t.env, t.identifier, (SELECT count(*) FROM jsonb_object_keys(t.properties)) AS keys)
-SELECT env, identifier, keys FROM written WHERE $4::int > 0 AND keys > $4::int`
+RETURNING t.env, t.identifier, ` + maybeOverSQL + ` AS stored)
+SELECT env, identifier, stored FROM written WHERE stored IS NOT NULL`
 
 	upsertUsersSQL  = upsertRowsHead + "users" + upsertRowsTail
 	upsertGroupsSQL = upsertRowsHead + "groups" + upsertRowsTail
@@ -170,8 +171,8 @@ func (r *rowSet) memberColumns() (envs, users, groups []string) {
 }
 
 // queue adds the set's statements to b, users first, then groups, then
-// memberships, and collects into over the rows that break the limit.
-func (r *rowSet) queue(b *pgx.Batch, limit int, over map[rowKey]bool) error {
+// memberships, and collects into over the rows that break the limits.
+func (r *rowSet) queue(b *pgx.Batch, limits rollcall.Limits, over map[rowKey]bool) error {
 	for _, noun := range []string{nounUser, nounGroup} {
 		envs, ids, props, err := r.upsertColumns(noun)
 		if err != nil {
@@ -184,7 +185,8 @@ func (r *rowSet) queue(b *pgx.Batch, limit int, over map[rowKey]bool) error {
 		if noun == nounGroup {
 			sql = upsertGroupsSQL
 		}
-		b.Queue(sql, envs, ids, props, limit).Query(collectOver(noun, over))
+		b.Queue(sql, envs, ids, props, limits.MaxProperties, limits.MaxPropertyBytes).
+			Query(collectOver(noun, limits, over))
 	}
 
 	if len(r.members) > 0 {
@@ -194,16 +196,22 @@ func (r *rowSet) queue(b *pgx.Batch, limit int, over map[rowKey]bool) error {
 	return nil
 }
 
-// collectOver reads the rows an upsert reported over the limit.
-func collectOver(noun string, over map[rowKey]bool) func(pgx.Rows) error {
+// collectOver reads the rows an upsert reported as maybe over a limit and
+// keeps in over those that are.
+func collectOver(noun string, limits rollcall.Limits, over map[rowKey]bool) func(pgx.Rows) error {
 	return func(rows pgx.Rows) error {
 		for rows.Next() {
 			k := rowKey{noun: noun}
-			var keys int
-			if err := rows.Scan(&k.env, &k.identifier, &keys); err != nil {
+			var stored []byte
+			if err := rows.Scan(&k.env, &k.identifier, &stored); err != nil {
 				return fmt.Errorf("read %s over the limit: %w", noun, err)
 			}
-			over[k] = true
+			err := checkStored(limits, noun, k.identifier, stored)
+			if rollcall.ErrorCode(err) == rollcall.CodeInvalid {
+				over[k] = true
+			} else if err != nil {
+				return err
+			}
 		}
 		return rows.Err()
 	}
@@ -214,7 +222,7 @@ func collectOver(noun string, over map[rowKey]bool) func(pgx.Rows) error {
 func (s *Store) writeRows(ctx context.Context, r *rowSet) (map[rowKey]bool, error) {
 	var b pgx.Batch
 	over := map[rowKey]bool{}
-	if err := r.queue(&b, s.limits.MaxProperties, over); err != nil {
+	if err := r.queue(&b, s.limits, over); err != nil {
 		return nil, err
 	}
 

@@ -9,9 +9,9 @@ import (
 )
 
 // The item-by-item upserts, used only when the multi-row statements found a
-// row over the property limit: run one item at a time, they tell which item
-// breaks it, as the contract requires. Each returns the number of
-// properties after its merge.
+// row over a property limit: run one item at a time, they tell which item
+// breaks it, as the contract requires. Each returns the row's properties
+// when they may be over a limit, else NULL (see maybeOverSQL).
 const (
 	upsertUserSQL = `
 INSERT INTO users AS t (env, identifier, properties, created_at, updated_at)
@@ -19,7 +19,7 @@ VALUES ($1, $2, $3::jsonb, date_trunc('milliseconds', now()), date_trunc('millis
 ON CONFLICT (env, identifier) DO UPDATE
 SET properties = t.properties || EXCLUDED.properties,
     updated_at = GREATEST(t.updated_at, EXCLUDED.updated_at)
-RETURNING (SELECT count(*) FROM jsonb_object_keys(t.properties))`
+RETURNING ` + maybeOverSQL
 
 	upsertGroupSQL = `
 INSERT INTO groups AS t (env, identifier, properties, created_at, updated_at)
@@ -27,7 +27,7 @@ VALUES ($1, $2, $3::jsonb, date_trunc('milliseconds', now()), date_trunc('millis
 ON CONFLICT (env, identifier) DO UPDATE
 SET properties = t.properties || EXCLUDED.properties,
     updated_at = GREATEST(t.updated_at, EXCLUDED.updated_at)
-RETURNING (SELECT count(*) FROM jsonb_object_keys(t.properties))`
+RETURNING ` + maybeOverSQL
 
 	insertMembershipSQL = `
 INSERT INTO memberships (env, user_id, group_id, created_at)
@@ -45,14 +45,17 @@ type step struct {
 
 // stepBatch collects the statements of one item-by-item transaction.
 type stepBatch struct {
-	env   string
-	batch pgx.Batch
-	steps []step
+	env    string
+	limits rollcall.Limits
+	batch  pgx.Batch
+	steps  []step
 }
 
 // newStepBatch queues the statements of items, in order.
-func newStepBatch(env string, items []rollcall.Identify) (*stepBatch, error) {
-	b := &stepBatch{env: env}
+func newStepBatch(
+	env string, limits rollcall.Limits, items []rollcall.Identify,
+) (*stepBatch, error) {
+	b := &stepBatch{env: env, limits: limits}
 	for i, item := range items {
 		if err := b.add(i, item); err != nil {
 			return nil, err
@@ -88,7 +91,7 @@ func (b *stepBatch) upsert(sql string, st step, props rollcall.Properties) error
 	if err != nil {
 		return fmt.Errorf("identify item %d: %w", st.index, err)
 	}
-	b.batch.Queue(sql, b.env, st.identifier, obj)
+	b.batch.Queue(sql, b.env, st.identifier, obj, b.limits.MaxProperties, b.limits.MaxPropertyBytes)
 	b.steps = append(b.steps, st)
 	return nil
 }
@@ -97,7 +100,7 @@ func (b *stepBatch) upsert(sql string, st step, props rollcall.Properties) error
 // and commits only when every row stays within the property limit; else it
 // rolls back and names the first item that breaks it.
 func (s *Store) identifySteps(ctx context.Context, env string, items []rollcall.Identify) error {
-	b, err := newStepBatch(env, items)
+	b, err := newStepBatch(env, s.limits, items)
 	if err != nil {
 		return err
 	}
@@ -122,7 +125,7 @@ func (s *Store) identifySteps(ctx context.Context, env string, items []rollcall.
 	return nil
 }
 
-// checkSteps reads each statement's result in order; the first row over the
+// checkSteps reads each statement's result in order; the first row over a
 // property limit rejects the whole call, naming its item.
 func (s *Store) checkSteps(results pgx.BatchResults, steps []step) error {
 	for _, st := range steps {
@@ -133,14 +136,19 @@ func (s *Store) checkSteps(results pgx.BatchResults, steps []step) error {
 			continue
 		}
 
-		var count int
-		if err := results.QueryRow().Scan(&count); err != nil {
+		var stored []byte
+		if err := results.QueryRow().Scan(&stored); err != nil {
 			return fmt.Errorf("identify %s: %w", st.noun, err)
 		}
-		if limit := s.limits.MaxProperties; limit > 0 && count > limit {
-			return &rollcall.ItemError{Index: st.index, Err: rollcall.Errorf(rollcall.CodeInvalid,
-				"%s %q would have %d properties after the merge; the limit is %d",
-				st.noun, st.identifier, count, limit)}
+		if stored == nil {
+			continue
+		}
+		err := checkStored(s.limits, st.noun, st.identifier, stored)
+		if rollcall.ErrorCode(err) == rollcall.CodeInvalid {
+			return &rollcall.ItemError{Index: st.index, Err: err}
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil
