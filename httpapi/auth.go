@@ -75,17 +75,38 @@ func (a *API) authenticate(ctx context.Context, r *http.Request) (rollcall.APIKe
 // presentedSecret reads the key from the x-api-key header, or else from an
 // Authorization header: Bearer KEY, or Basic with the key as the user name
 // (as Segment's webhook destination sends it) or, when the user name is
-// empty, as the password.
+// empty, as the password. A request that presents several different keys
+// is refused rather than guessed at: which one a client meant is unknown.
 func presentedSecret(r *http.Request) (string, error) {
-	if key := r.Header.Get("X-Api-Key"); key != "" {
-		return key, nil
+	headerKeys := r.Header.Values("X-Api-Key")
+	auths := r.Header.Values("Authorization")
+	if len(headerKeys) > 1 || len(auths) > 1 {
+		return "", errSeveralKeys()
 	}
-	auth := r.Header.Get("Authorization")
-	if auth == "" {
-		return "", rollcall.Errorf(rollcall.CodeUnauthorized,
-			"no API key: send it in the x-api-key header or as Authorization: Bearer KEY")
+	if len(auths) == 0 {
+		if len(headerKeys) == 0 || headerKeys[0] == "" {
+			return "", rollcall.Errorf(rollcall.CodeUnauthorized,
+				"no API key: send it in the x-api-key header or as Authorization: Bearer KEY")
+		}
+		return headerKeys[0], nil
 	}
 
+	fromAuth, err := authorizationSecret(r, auths[0])
+	if len(headerKeys) == 0 || headerKeys[0] == "" {
+		return fromAuth, err
+	}
+	// An Authorization header that carries no rollcall key may be meant for
+	// a proxy in front of the server; one that carries another key is a
+	// mistake worth reporting.
+	if _, isKey := rollcall.SecretPrefix(fromAuth); err == nil && isKey &&
+		fromAuth != headerKeys[0] {
+		return "", errSeveralKeys()
+	}
+	return headerKeys[0], nil
+}
+
+// authorizationSecret reads the key from an Authorization header's value.
+func authorizationSecret(r *http.Request, auth string) (string, error) {
 	scheme, token, _ := strings.Cut(auth, " ")
 	if strings.EqualFold(scheme, "Bearer") {
 		return strings.TrimSpace(token), nil
@@ -98,6 +119,10 @@ func presentedSecret(r *http.Request) (string, error) {
 	}
 	return "", rollcall.Errorf(rollcall.CodeUnauthorized,
 		"the Authorization header must be Bearer KEY or Basic with the key as the user name")
+}
+
+func errSeveralKeys() error {
+	return rollcall.Errorf(rollcall.CodeUnauthorized, "send one API key, not several")
 }
 
 // keyCache remembers key lookups for a while, so a busy deployment does not

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -78,6 +79,51 @@ func flip(c byte) string {
 		return "b"
 	}
 	return "a"
+}
+
+func TestSeveralKeysAreRefused(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	other := f.newKey(t, "production", rollcall.KeyServer)
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(other+":"))
+
+	cases := []struct {
+		name    string
+		headers [][2]string
+		ok      bool
+	}{
+		{"two x-api-key", [][2]string{{"X-Api-Key", f.server}, {"X-Api-Key", other}}, false},
+		{"the same x-api-key twice", [][2]string{{"X-Api-Key", f.server}, {"X-Api-Key", f.server}},
+			false},
+		{"x-api-key and another bearer",
+			[][2]string{{"X-Api-Key", f.server}, {"Authorization", "Bearer " + other}}, false},
+		{"x-api-key and another basic", [][2]string{{"X-Api-Key", f.server}, {"Authorization", basic}},
+			false},
+		{"two authorization", [][2]string{{"Authorization", "Bearer " + f.server},
+			{"Authorization", "Bearer " + f.server}}, false},
+		{"x-api-key and the same bearer",
+			[][2]string{{"X-Api-Key", f.server}, {"Authorization", "Bearer " + f.server}}, true},
+		{"x-api-key and a proxy's basic", [][2]string{{"X-Api-Key", f.server},
+			{"Authorization", "Basic " + base64.StdEncoding.EncodeToString([]byte("ops:pw"))}}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/users", nil)
+			for _, h := range c.headers {
+				r.Header.Add(h[0], h[1])
+			}
+			w := httptest.NewRecorder()
+			f.api.ServeHTTP(w, r)
+			if c.ok {
+				if w.Code != http.StatusOK {
+					t.Fatalf("status = %d %s, want 200", w.Code, w.Body)
+				}
+				return
+			}
+			wantError(t, w, http.StatusUnauthorized, rollcall.CodeUnauthorized,
+				"send one API key, not several")
+		})
+	}
 }
 
 func TestBrowserKeyWrites(t *testing.T) {

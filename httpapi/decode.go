@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"errors"
+	"slices"
+	"strings"
 
 	"github.com/rollcall/rollcall"
 )
@@ -11,20 +13,40 @@ import (
 // until the whole body is known to be good.
 type decoder func(body any, limits rollcall.Limits) ([]rollcall.Identify, error)
 
+// MaxGroupsPerIdentify is the most groups one identify, or one item of a
+// batch, may name: a user in more groups than that is better sent in
+// several requests, and the bound keeps one item's work small.
+const MaxGroupsPerIdentify = 100
+
+// userFields are the fields of a user identify. Any other field is
+// refused, so that a misspelt field is reported rather than silently
+// dropped; the published Dopt clients send only these.
+func userFields() []string {
+	return []string{"identifier", "properties", "groups"}
+}
+
+// groupFields are the fields of a group identify, alone or in groups.
+func groupFields() []string {
+	return []string{"identifier", "properties"}
+}
+
 // decodeUser reads the body of POST /identify: an object with identifier,
-// properties and groups. Other top-level fields are ignored, because the
-// published clients may send more than rollcall uses.
+// properties and groups.
 func decodeUser(body any, limits rollcall.Limits) ([]rollcall.Identify, error) {
-	item, err := userItem(body, limits)
+	item, err := userItem(body, "the body", limits)
 	if err != nil {
 		return nil, err
 	}
 	return []rollcall.Identify{item}, nil
 }
 
-func userItem(body any, limits rollcall.Limits) (rollcall.Identify, error) {
-	obj, err := object(body, "the body")
+// userItem reads one user identify; what names it in errors.
+func userItem(body any, what string, limits rollcall.Limits) (rollcall.Identify, error) {
+	obj, err := object(body, what)
 	if err != nil {
+		return rollcall.Identify{}, err
+	}
+	if err := knownFields(obj, userFields()); err != nil {
 		return rollcall.Identify{}, err
 	}
 
@@ -46,6 +68,9 @@ func userItem(body any, limits rollcall.Limits) (rollcall.Identify, error) {
 func decodeGroup(body any, limits rollcall.Limits) ([]rollcall.Identify, error) {
 	obj, err := object(body, "the body")
 	if err != nil {
+		return nil, err
+	}
+	if err := knownFields(obj, groupFields()); err != nil {
 		return nil, err
 	}
 
@@ -81,6 +106,11 @@ func groupList(v any, limits rollcall.Limits) ([]rollcall.GroupIdentify, error) 
 		return nil, rollcall.Errorf(rollcall.CodeInvalid,
 			"groups must be an array of objects, not %s", rollcall.JSONType(v))
 	}
+	if len(list) > MaxGroupsPerIdentify {
+		return nil, rollcall.Errorf(rollcall.CodeInvalid,
+			"groups has %d entries; at most %d may be sent in one identify",
+			len(list), MaxGroupsPerIdentify)
+	}
 
 	groups := make([]rollcall.GroupIdentify, 0, len(list))
 	for i, g := range list {
@@ -89,6 +119,9 @@ func groupList(v any, limits rollcall.Limits) ([]rollcall.GroupIdentify, error) 
 			return nil, rollcall.Errorf(rollcall.CodeInvalid,
 				"groups[%d] must be an object with identifier and properties, not %s",
 				i, rollcall.JSONType(g))
+		}
+		if err := knownFields(obj, groupFields()); err != nil {
+			return nil, prefixed(err, "groups[%d]: ", i)
 		}
 		id, props, err := identified(obj, limits)
 		if err != nil {
@@ -130,7 +163,7 @@ func decodeBatch(body any, limits rollcall.Limits) ([]rollcall.Identify, error) 
 
 	items := make([]rollcall.Identify, 0, len(list))
 	for i, v := range list {
-		item, err := userItem(v, limits)
+		item, err := userItem(v, "each item", limits)
 		if err != nil {
 			return nil, &rollcall.ItemError{Index: i, Err: err}
 		}
@@ -165,13 +198,18 @@ func bulkItem(v any, limits rollcall.Limits) (rollcall.Identify, error) {
 		return rollcall.Identify{}, err
 	}
 
-	idKey := "__dopt_identifier"
-	if _, ok := obj[idKey]; !ok {
-		idKey = "identifier"
+	idKey, err := bulkIdentifierKey(obj)
+	if err != nil {
+		return rollcall.Identify{}, err
 	}
 	id, err := rollcall.IdentifierFromJSON(obj[idKey])
+	if idKey != "identifier" {
+		// The root's details start "identifier ...", which needs no prefix
+		// when that is the field's own name.
+		err = prefixed(err, "%s: ", idKey)
+	}
 	if err != nil {
-		return rollcall.Identify{}, prefixed(err, "%s: ", idKey)
+		return rollcall.Identify{}, err
 	}
 
 	rest := make(map[string]any, len(obj))
@@ -185,6 +223,44 @@ func bulkItem(v any, limits rollcall.Limits) (rollcall.Identify, error) {
 		return rollcall.Identify{}, err
 	}
 	return rollcall.Identify{Kind: rollcall.KindUser, Identifier: id, Properties: props}, nil
+}
+
+// bulkIdentifierKey returns the field of a bulk item that names its user:
+// __dopt_identifier, or else identifier.
+func bulkIdentifierKey(obj map[string]any) (string, error) {
+	for _, k := range []string{"__dopt_identifier", "identifier"} {
+		if _, ok := obj[k]; ok {
+			return k, nil
+		}
+	}
+	return "", rollcall.Errorf(rollcall.CodeInvalid,
+		"__dopt_identifier or identifier is required: a string or an integer")
+}
+
+// knownFields refuses the first field of obj, in byte order, that is not
+// one of fields.
+func knownFields(obj map[string]any, fields []string) error {
+	var unknown []string
+	for k := range obj {
+		if !slices.Contains(fields, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+
+	slices.Sort(unknown)
+	return rollcall.Errorf(rollcall.CodeInvalid, "unknown field %.40q; the fields are %s",
+		unknown[0], listWords(fields))
+}
+
+// listWords joins words as a sentence lists them: "a, b and c".
+func listWords(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
 // batchList checks that body is an array of at most MaxBatchItems values.

@@ -47,8 +47,30 @@ func TestDecodeRejects(t *testing.T) {
 		{"batch 101 items", "/identify/batch", batchOf(101), "101 items"},
 		{"older form array", "/identify/u1", `[1]`, "must be the properties object"},
 		{"group identify", "/identify/group", `{"identifier":5.5}`, "not the number"},
-		{"bulk without identifier", "/identify/bulk", `[{"a":1}]`, "identifier: identifier is required"},
+		{"bulk without identifier", "/identify/bulk", `[{"a":1}]`,
+			"__dopt_identifier or identifier is required: a string or an integer"},
+		{"bulk bad identifier", "/identify/bulk", `[{"identifier":true}]`,
+			"identifier must be a string or an integer, not a boolean"},
+		{"bulk bad dopt identifier", "/identify/bulk", `[{"__dopt_identifier":""}]`,
+			"__dopt_identifier: identifier must not be empty"},
 		{"bulk not objects", "/identify/bulk", `[1]`, "each item must be a JSON object"},
+		{"batch not objects", "/identify/batch", `[{"identifier":"u"},"x"]`,
+			"each item must be a JSON object, not a string"},
+		{"unknown field", "/identify", `{"identifier":"x","propertis":{"a":1}}`,
+			`unknown field "propertis"; the fields are identifier, properties and groups`},
+		{"unknown fields in order", "/identify", `{"identifier":"x","zz":1,"aa":2}`,
+			`unknown field "aa"`},
+		{"unknown field in batch", "/identify/batch", `[{"identifier":"x","group":[]}]`,
+			`unknown field "group"; the fields are identifier, properties and groups`},
+		{"unknown field in group body", "/identify/group", `{"identifier":"g","groups":[]}`,
+			`unknown field "groups"; the fields are identifier and properties`},
+		{"unknown field in groups", "/identify",
+			`{"identifier":"u","groups":[{"identifier":"g","members":1}]}`,
+			`groups[0]: unknown field "members"; the fields are identifier and properties`},
+		{"101 groups", "/identify", `{"identifier":"u","groups":` + groupsOf(101) + `}`,
+			"groups has 101 entries; at most 100 may be sent in one identify"},
+		{"101 groups in batch", "/identify/batch", `[{"identifier":"u","groups":` + groupsOf(101) + `}]`,
+			"groups has 101 entries"},
 		{"segment without type", "/identify/segment", `{"userId":"u"}`, "type is required"},
 		{"segment unknown type", "/identify/segment", `{"type":"boom"}`, `"boom"`},
 		{"segment group without groupId", "/identify/segment", `{"type":"group"}`, "groupId:"},
@@ -77,6 +99,24 @@ func batchOf(n int) string {
 	return "[" + strings.Join(items, ",") + "]"
 }
 
+// groupsOf returns a groups array of n entries, each naming group "g".
+func groupsOf(n int) string {
+	items := make([]string, n)
+	for i := range items {
+		items[i] = `{"identifier":"g"}`
+	}
+	return "[" + strings.Join(items, ",") + "]"
+}
+
+// sameGroups returns what groupsOf(n) decodes to.
+func sameGroups(n int) []rollcall.GroupIdentify {
+	out := make([]rollcall.GroupIdentify, n)
+	for i := range out {
+		out[i] = rollcall.GroupIdentify{Identifier: "g"}
+	}
+	return out
+}
+
 func TestDecodeBatchNamesItem(t *testing.T) {
 	t.Parallel()
 	body := `[{"identifier":"a"},{"identifier":"b"},{"identifier":"c","properties":7}]`
@@ -85,6 +125,13 @@ func TestDecodeBatchNamesItem(t *testing.T) {
 	got := rollcall.ErrorDetails(err, true)
 	if !strings.HasPrefix(got, "item 2: properties must be an object") {
 		t.Errorf("details = %q, want them to name item 2", got)
+	}
+
+	body = strings.TrimSuffix(batchOf(57), "]") + `,"x"]`
+	_, err = httpapi.DecodeIdentify("/identify/batch", []byte(body), rollcall.DefaultLimits())
+	want := "item 57: each item must be a JSON object, not a string"
+	if got := rollcall.ErrorDetails(err, true); got != want {
+		t.Errorf("details = %q, want %q", got, want)
 	}
 }
 
@@ -98,7 +145,10 @@ func TestDecodeAccepts(t *testing.T) {
 			[]rollcall.Identify{{Identifier: "123"}}},
 		{"negative identifier", "/identify", `{"identifier":-5,"properties":null}`,
 			[]rollcall.Identify{{Identifier: "-5"}}},
-		{"unknown fields ignored", "/identify", `{"identifier":"u","extra":{"x":1}}`,
+		{"100 groups", "/identify", `{"identifier":"u","groups":` + groupsOf(100) + `}`,
+			[]rollcall.Identify{{Identifier: "u", Groups: sameGroups(100)}}},
+		{"segment extra fields", "/identify/segment",
+			`{"type":"identify","userId":"u","context":{"ip":"x"},"messageId":"m"}`,
 			[]rollcall.Identify{{Identifier: "u"}}},
 		{"repeated key last wins", "/identify", `{"identifier":"a","identifier":"b","properties":{"k":1,"k":2}}`,
 			[]rollcall.Identify{{Identifier: "b", Properties: props(`{"k":2}`)}}},

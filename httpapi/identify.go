@@ -55,14 +55,20 @@ func (a *API) decodeBody(
 		limit = a.limits.MaxBatchBodyBytes
 	}
 
+	// A declared length over the limit is refused before the body is
+	// touched, so a client that asked to Expect 100-continue is not invited
+	// to send it.
+	if r.ContentLength > limit {
+		return nil, errTooLarge(limit)
+	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return nil, rollcall.Errorf(rollcall.CodeTooLarge,
-			"the body is larger than %d bytes, the limit of this endpoint", limit)
+		return nil, errTooLarge(limit)
 	}
 	if err != nil {
-		return nil, rollcall.Errorf(rollcall.CodeInvalid, "the body could not be read completely")
+		return nil, rollcall.Errorf(rollcall.CodeInvalid,
+			"the body could not be read completely; send the request again")
 	}
 
 	body, err := rollcall.DecodeJSON(data)
@@ -70,6 +76,11 @@ func (a *API) decodeBody(
 		return nil, err
 	}
 	return decode(body, a.limits)
+}
+
+func errTooLarge(limit int64) error {
+	return rollcall.Errorf(rollcall.CodeTooLarge,
+		"the body is larger than %d bytes, the limit of this endpoint; send a smaller body", limit)
 }
 
 // write stores items in one transaction and answers the count.

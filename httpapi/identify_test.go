@@ -110,7 +110,10 @@ func TestIdentifyRejects(t *testing.T) {
 		{"group type", "/identify/group", `{"identifier":"g","properties":true}`, 400, rollcall.CodeInvalid, "properties"},
 		{"segment no type", "/identify/segment", `{"userId":"u"}`, 400, rollcall.CodeInvalid, "type"},
 		{"segment unknown type", "/identify/segment", `{"type":"merge"}`, 400, rollcall.CodeInvalid, "merge"},
-		{"bulk no identifier", "/identify/bulk", `[{"a":1}]`, 400, rollcall.CodeInvalid, "item 0: identifier"},
+		{"bulk no identifier", "/identify/bulk", `[{"a":1}]`, 400, rollcall.CodeInvalid,
+			"item 0: __dopt_identifier or identifier is required"},
+		{"batch item unknown field", "/identify/batch", `[{"identifier":"a"},{"identifier":"b","propertis":{}}]`,
+			400, rollcall.CodeInvalid, `item 1: unknown field "propertis"; the fields are`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

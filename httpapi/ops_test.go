@@ -69,7 +69,7 @@ func TestRateLimit(t *testing.T) {
 		}
 	}
 	w := f.do(t, "GET", "/users", f.server, "")
-	wantError(t, w, http.StatusTooManyRequests, rollcall.CodeRateLimit, "retry after")
+	wantError(t, w, http.StatusTooManyRequests, rollcall.CodeRateLimit, "retry after 1000 seconds")
 	if s, err := strconv.Atoi(w.Header().Get("Retry-After")); err != nil || s < 1 {
 		t.Errorf("Retry-After = %q, want whole seconds, at least 1", w.Header().Get("Retry-After"))
 	}
@@ -77,6 +77,26 @@ func TestRateLimit(t *testing.T) {
 	// Each key has its own bucket.
 	if w := f.do(t, "POST", "/identify", f.browser, `{"identifier":"r"}`); w.Code != http.StatusOK {
 		t.Errorf("another key was limited: %d", w.Code)
+	}
+}
+
+func TestRateLimitSaysOneSecond(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(c *httpapi.Config) {
+		c.RateLimit = 1
+		c.RateBurst = 1
+	})
+
+	// At one request a second, any refusal waits at most a second. A slow
+	// machine may let a request through, so try a few.
+	w := f.do(t, "GET", "/users", f.server, "")
+	for i := 0; i < 5 && w.Code == http.StatusOK; i++ {
+		w = f.do(t, "GET", "/users", f.server, "")
+	}
+	wantError(t, w, http.StatusTooManyRequests, rollcall.CodeRateLimit,
+		"this key sent too many requests; retry after 1 second")
+	if strings.Contains(w.Body.String(), "1 seconds") {
+		t.Errorf("details say %s", w.Body)
 	}
 }
 

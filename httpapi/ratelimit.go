@@ -61,5 +61,13 @@ func (l *limiter) allow(w http.ResponseWriter, prefix string) error {
 	seconds := max(1, int(math.Ceil(wait.Seconds())))
 	w.Header().Set("Retry-After", strconv.Itoa(seconds))
 	return rollcall.Errorf(rollcall.CodeRateLimit,
-		"this key sent too many requests; retry after %d seconds", seconds)
+		"this key sent too many requests; retry after %s", pluralSeconds(seconds))
+}
+
+// pluralSeconds writes n seconds in words: "1 second", "3 seconds".
+func pluralSeconds(n int) string {
+	if n == 1 {
+		return "1 second"
+	}
+	return strconv.Itoa(n) + " seconds"
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -83,9 +84,14 @@ func nonNil(p rollcall.Properties) rollcall.Properties {
 }
 
 func (a *API) getUser(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
-	u, err := a.store.User(r.Context(), key.Environment, r.PathValue("identifier"))
+	id, err := pathIdentifier(r, "identifier", "user")
 	if err != nil {
-		return fmt.Errorf("read user: %w", err)
+		return err
+	}
+
+	u, err := a.store.User(r.Context(), key.Environment, id)
+	if err != nil {
+		return notFound(err, "user", id, "read user")
 	}
 	writeJSON(w, http.StatusOK, toUserJSON(u))
 	return nil
@@ -106,9 +112,14 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request, key rollcall.API
 }
 
 func (a *API) getGroup(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
-	g, err := a.store.Group(r.Context(), key.Environment, r.PathValue("identifier"))
+	id, err := pathIdentifier(r, "identifier", "group")
 	if err != nil {
-		return fmt.Errorf("read group: %w", err)
+		return err
+	}
+
+	g, err := a.store.Group(r.Context(), key.Environment, id)
+	if err != nil {
+		return notFound(err, "group", id, "read group")
 	}
 	writeJSON(w, http.StatusOK, toGroupJSON(g))
 	return nil
@@ -136,45 +147,82 @@ func (a *API) listGroups(w http.ResponseWriter, r *http.Request, key rollcall.AP
 }
 
 func (a *API) listMembers(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
+	group, err := pathIdentifier(r, "identifier", "group")
+	if err != nil {
+		return err
+	}
 	page, err := pageRequest(r)
 	if err != nil {
 		return err
 	}
 
-	group := r.PathValue("identifier")
 	users, err := a.store.GroupMembers(r.Context(), key.Environment, group, page)
 	if err != nil {
-		return fmt.Errorf("list members: %w", err)
+		return notFound(err, "group", group, "list members")
 	}
 	writeJSON(w, http.StatusOK, toUserPage(users))
 	return nil
 }
 
 func (a *API) deleteUser(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
-	user := r.PathValue("identifier")
+	user, err := pathIdentifier(r, "identifier", "user")
+	if err != nil {
+		return err
+	}
+
 	if err := a.store.DeleteUser(r.Context(), key.Environment, user); err != nil {
-		return fmt.Errorf("delete user: %w", err)
+		return notFound(err, "user", user, "delete user")
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
 func (a *API) deleteGroup(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
-	group := r.PathValue("identifier")
+	group, err := pathIdentifier(r, "identifier", "group")
+	if err != nil {
+		return err
+	}
+
 	if err := a.store.DeleteGroup(r.Context(), key.Environment, group); err != nil {
-		return fmt.Errorf("delete group: %w", err)
+		return notFound(err, "group", group, "delete group")
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
 func (a *API) deleteMembership(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
-	user, group := r.PathValue("identifier"), r.PathValue("group")
-	if err := a.store.DeleteMembership(r.Context(), key.Environment, user, group); err != nil {
+	user, err := pathIdentifier(r, "identifier", "user")
+	if err != nil {
+		return err
+	}
+	group, err := pathIdentifier(r, "group", "group")
+	if err != nil {
+		return err
+	}
+
+	err = a.store.DeleteMembership(r.Context(), key.Environment, user, group)
+	if rollcall.ErrorCode(err) == rollcall.CodeNotFound {
+		return a.missingMembership(r.Context(), key.Environment, user, group)
+	}
+	if err != nil {
 		return fmt.Errorf("delete membership: %w", err)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// missingMembership says which of user, group and their membership does not
+// exist, quoting the identifiers no longer than maxEchoBytes. The store's
+// own details may quote them whole.
+func (a *API) missingMembership(ctx context.Context, env, user, group string) error {
+	if _, err := a.store.User(ctx, env, user); err != nil {
+		return notFound(err, "user", user, "read user")
+	}
+	if _, err := a.store.Group(ctx, env, group); err != nil {
+		return notFound(err, "group", group, "read group")
+	}
+	return rollcall.Errorf(rollcall.CodeNotFound, "user %s is not a member of group %s",
+		quoteID(user), quoteID(group))
 }
 
 // pageRequest reads the limit and cursor query parameters. An empty limit

@@ -1,8 +1,11 @@
 package httpapi_test
 
 import (
+	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -51,6 +54,45 @@ func TestOverTheNetwork(t *testing.T) {
 			if err := json.Unmarshal(data, &body); err != nil || res.StatusCode != c.status ||
 				body["code"] != c.code {
 				t.Errorf("answer = %d %s, want %d %s", res.StatusCode, data, c.status, c.code)
+			}
+		})
+	}
+}
+
+// TestDeclaredLengthOverTheLimit sends only the headers of a request whose
+// Content-Length is over the limit and asks to Expect 100-continue: the
+// server must answer 413 at once, without inviting the body.
+func TestDeclaredLengthOverTheLimit(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	srv := httptest.NewServer(f.api)
+	t.Cleanup(srv.Close)
+
+	cases := []struct{ name, path, length string }{
+		{"single", "/identify", "1048577"},
+		{"batch", "/identify/batch", "5242881"},
+		{"older form", "/identify/u1", "99999999999"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: x\r\nX-Api-Key: %s\r\n"+
+				"Content-Type: application/json\r\nContent-Length: %s\r\n"+
+				"Expect: 100-continue\r\n\r\n", c.path, f.server, c.length)
+
+			res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatalf("read answer: %v", err)
+			}
+			defer res.Body.Close()
+			data, _ := io.ReadAll(res.Body)
+			if res.StatusCode != http.StatusRequestEntityTooLarge ||
+				!strings.Contains(string(data), "payload_too_large_error") {
+				t.Errorf("answer = %d %s, want 413 payload_too_large_error", res.StatusCode, data)
 			}
 		})
 	}
