@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -198,89 +197,4 @@ func (h harness) concurrentMerges(t *testing.T) {
 			t.Fatalf("user key %s: %v", key, err)
 		}
 	}
-}
-
-func (h harness) runLimits(t *testing.T) {
-	runAll(t, []scenario{
-		{"CountedAfterMerge", h.countedAfterMerge},
-		{"AtomicRejection", h.atomicRejection},
-		{"GroupLimit", h.groupLimit},
-	})
-}
-
-// wantItemError fails t unless err is an *rollcall.ItemError for index with
-// code invalid_request_error.
-func wantItemError(t testing.TB, err error, index int) {
-	t.Helper()
-	var item *rollcall.ItemError
-	if !errors.As(err, &item) {
-		t.Fatalf("got %v (%T), want a *rollcall.ItemError", err, err)
-	}
-	if item.Index != index {
-		t.Fatalf("ItemError index: got %d, want %d (%v)", item.Index, index, err)
-	}
-	wantCode(t, err, rollcall.CodeInvalid, "property limit")
-}
-
-func (h harness) countedAfterMerge(t *testing.T) {
-	s := h.storeWithMax(t, 3)
-	identify(t, s, env, userItem(t, "u1", `{"a":1,"b":2,"c":3}`))
-	identify(t, s, env, userItem(t, "u1", `{"a":4,"c":null}`))
-
-	err := s.Identify(context.Background(), env, []rollcall.Identify{userItem(t, "u1", `{"d":1}`)})
-	wantItemError(t, err, 0)
-	wantProps(t, getUser(t, s, env, "u1").Properties, `{"a":4,"b":2,"c":null}`)
-
-	tooMany := userItem(t, "u2", `{"a":1,"b":2,"c":3,"d":4}`)
-	err = s.Identify(context.Background(), env, []rollcall.Identify{tooMany})
-	wantItemError(t, err, 0)
-	_, err = s.User(context.Background(), env, "u2")
-	wantCode(t, err, rollcall.CodeNotFound, "user rejected at creation")
-}
-
-func (h harness) atomicRejection(t *testing.T) {
-	s := h.storeWithMax(t, 3)
-	identify(t, s, env, userItem(t, "u0", `{"a":1,"b":2}`, member(t, "g0", `{"a":1}`)))
-	before := getUser(t, s, env, "u0")
-
-	err := s.Identify(context.Background(), env, []rollcall.Identify{
-		userItem(t, "new", `{"x":1}`, member(t, "gnew", `null`)),
-		userItem(t, "u0", `{"a":5}`, member(t, "g0", `{"b":2}`)),
-		groupItem(t, "g0", `{"c":3}`),
-		userItem(t, "u0", `{"c":3}`),
-		userItem(t, "u0", `{"d":4}`),
-		userItem(t, "later", `{"x":1}`),
-	})
-	wantItemError(t, err, 4)
-
-	_, err = s.User(context.Background(), env, "new")
-	wantCode(t, err, rollcall.CodeNotFound, "user of a rejected batch")
-	_, err = s.Group(context.Background(), env, "gnew")
-	wantCode(t, err, rollcall.CodeNotFound, "group of a rejected batch")
-	after := getUser(t, s, env, "u0")
-	wantProps(t, after.Properties, `{"a":1,"b":2}`)
-	wantProps(t, getGroup(t, s, env, "g0").Properties, `{"a":1}`)
-	if !after.UpdatedAt.Equal(before.UpdatedAt) {
-		t.Fatalf("rejected batch moved updatedAt from %v to %v", before.UpdatedAt, after.UpdatedAt)
-	}
-}
-
-func (h harness) groupLimit(t *testing.T) {
-	s := h.storeWithMax(t, 2)
-	err := s.Identify(context.Background(), env, []rollcall.Identify{
-		groupItem(t, "g1", `{"a":1}`),
-		groupItem(t, "g1", `{"b":1,"c":1}`),
-	})
-	wantItemError(t, err, 1)
-
-	err = s.Identify(context.Background(), env, []rollcall.Identify{
-		userItem(t, "u1", `{"a":1}`),
-		userItem(t, "u1", `{"b":1}`, member(t, "g2", `{"a":1,"b":2,"c":3}`)),
-	})
-	wantItemError(t, err, 1)
-
-	_, err = s.Group(context.Background(), env, "g1")
-	wantCode(t, err, rollcall.CodeNotFound, "group of a rejected batch")
-	_, err = s.User(context.Background(), env, "u1")
-	wantCode(t, err, rollcall.CodeNotFound, "user of a rejected batch")
 }
