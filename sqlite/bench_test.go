@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -72,4 +73,33 @@ func BenchmarkIdentifyParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkIdentifyBatchOneUser measures a 100-item batch that names one
+// user with large properties in every item, each item changing one key: the
+// case where rewriting the row per item would multiply the cost.
+func BenchmarkIdentifyBatchOneUser(b *testing.B) {
+	s := openStore(b, rollcall.DefaultLimits())
+	ctx := context.Background()
+	big := rollcall.Properties{}
+	for i := range 500 {
+		big[fmt.Sprint("key", i)] = []byte(`"` + strings.Repeat("v", 400) + `"`)
+	}
+	item := rollcall.Identify{Kind: rollcall.KindUser, Identifier: "big", Properties: big}
+	if err := s.Identify(ctx, "bench", []rollcall.Identify{item}); err != nil {
+		b.Fatalf("Identify: %v", err)
+	}
+
+	items := make([]rollcall.Identify, rollcall.MaxBatchItems)
+	n := 0
+	for b.Loop() {
+		for j := range items {
+			p := rollcall.Properties{fmt.Sprint("key", j): []byte(fmt.Sprint(n))}
+			items[j] = rollcall.Identify{Kind: rollcall.KindUser, Identifier: "big", Properties: p}
+		}
+		if err := s.Identify(ctx, "bench", items); err != nil {
+			b.Fatalf("Identify batch: %v", err)
+		}
+		n++
+	}
 }
