@@ -50,27 +50,50 @@ func envName(flagName string) string {
 // that the command line left unset from its environment variable, so that
 // flags win over the environment.
 func parseFlags(fs *flag.FlagSet, args []string, env Env, fromEnv ...string) error {
+	_, err := parseFlagSources(fs, args, env, fromEnv...)
+	return err
+}
+
+// flagSources records which flags took their value from the environment,
+// so that an error about a value can say where it came from.
+type flagSources map[string]bool
+
+// name names a flag for an error message: "--max-depth", or
+// "--max-depth (from ROLLCALL_MAX_DEPTH)" when the environment set it.
+func (s flagSources) name(flagName string) string {
+	if s[flagName] {
+		return fmt.Sprintf("--%s (from %s)", flagName, envName(flagName))
+	}
+	return "--" + flagName
+}
+
+// parseFlagSources is parseFlags that also reports which flags the
+// environment set.
+func parseFlagSources(fs *flag.FlagSet, args []string, env Env,
+	fromEnv ...string) (flagSources, error) {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(env.Stdout)
 			fs.Usage()
-			return err
+			return nil, err
 		}
-		return &usageError{msg: err.Error()}
+		return nil, &usageError{msg: err.Error()}
 	}
 
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	sources := flagSources{}
 	for _, name := range fromEnv {
 		value := env.getenv(envName(name))
 		if set[name] || value == "" {
 			continue
 		}
 		if err := fs.Set(name, value); err != nil {
-			return usagef("invalid value %q for %s: %v", value, envName(name), err)
+			return nil, usagef("invalid value %q for %s: %v", value, envName(name), err)
 		}
+		sources[name] = true
 	}
-	return nil
+	return sources, nil
 }
 
 // noArgs rejects positional arguments for commands that take none.

@@ -98,8 +98,8 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	if err := parseFlags(fs, args, env, "db", "url", "key"); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
-		return usagef("name at least one FILE to import")
+	if err := checkImportFiles(fs.Args(), *f.format); err != nil {
+		return err
 	}
 
 	rejected := 0
@@ -172,16 +172,61 @@ func runImportFile(ctx context.Context, env Env, f importFlags, sink transfer.Si
 	return sum, nil
 }
 
-func openInput(path, format string) (*os.File, transfer.Format, error) {
-	var f transfer.Format
-	var err error
-	if format != "" {
-		f, err = transfer.ParseFormat(format)
-	} else {
-		f, err = transfer.FormatFromPath(path)
+// checkImportFiles checks every argument before anything is written: a
+// flag after the files would otherwise be taken for a file once the files
+// before it were imported, and a missing file or unknown format would stop
+// the import half done.
+func checkImportFiles(files []string, format string) error {
+	if len(files) == 0 {
+		return usagef("name at least one FILE to import")
 	}
+	for _, arg := range files[1:] {
+		if strings.HasPrefix(arg, "-") && arg != "-" {
+			name, _, _ := strings.Cut(arg, "=")
+			return usagef("flags must come before the files: move %s before %s", name, files[0])
+		}
+	}
+
+	for _, path := range files {
+		if _, err := inputFormat(path, format); err != nil {
+			return err
+		}
+		info, err := os.Stat(path)
+		if errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("cannot import %s: there is no such file", path)
+		}
+		if err != nil {
+			return fmt.Errorf("cannot import %s: %w", path, err)
+		}
+		if info.IsDir() {
+			return fmt.Errorf("cannot import %s: it is a folder; name the files in it", path)
+		}
+	}
+	return nil
+}
+
+// inputFormat is the format of the file at path: format when given, else
+// what the file's extension says.
+func inputFormat(path, format string) (transfer.Format, error) {
+	if format != "" {
+		f, err := transfer.ParseFormat(format)
+		if err != nil {
+			return "", usagef("--format %q is not a format; use csv, jsonl or json", format)
+		}
+		return f, nil
+	}
+	f, err := transfer.FormatFromPath(path)
 	if err != nil {
-		return nil, "", usagef("%v", err)
+		return "", usagef("cannot tell the format of %s from its extension; "+
+			"pass --format csv, jsonl or json", path)
+	}
+	return f, nil
+}
+
+func openInput(path, format string) (*os.File, transfer.Format, error) {
+	f, err := inputFormat(path, format)
+	if err != nil {
+		return nil, "", err
 	}
 
 	in, err := os.Open(path)

@@ -33,6 +33,17 @@ func runKeysRevoke(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("revoke key: %w", err)
 	}
 
-	fmt.Fprintf(env.Stdout, "Revoked key %s; it now answers 401.\n", prefix)
+	fmt.Fprintf(env.Stdout, "Revoked key %s. %s\n", prefix, revokedWhen(*db))
 	return nil
+}
+
+// revokedWhen says when servers start refusing a revoked key: at once on
+// SQLite, where they look keys up on every request, and within the key
+// cache's lifetime on PostgreSQL.
+func revokedWhen(db string) string {
+	if isPostgres(db) {
+		return fmt.Sprintf("Servers on this PostgreSQL database refuse it within %d seconds.",
+			int(postgresKeyCacheTTL.Seconds()))
+	}
+	return "Servers on this SQLite file refuse it at once."
 }

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
+	"time"
 
 	"github.com/rollcall/rollcall"
+	"github.com/rollcall/rollcall/httpapi"
 )
 
 // ServeConfig is what the serve command runs with.
@@ -26,6 +29,12 @@ type ServeConfig struct {
 	LogFormat string
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
+	// SecureCookies marks the web pages' session cookie Secure, for a
+	// server reached over TLS.
+	SecureCookies bool
+	// RequestTimeout bounds each API request; shutdown waits a little
+	// longer than this for requests in flight.
+	RequestTimeout time.Duration
 }
 
 // Defaults of the serve command.
@@ -40,8 +49,9 @@ const (
 func ParseServeConfig(args []string, env Env) (ServeConfig, error) {
 	cfg := ServeConfig{Limits: rollcall.DefaultLimits()}
 	fs := serveFlags(&cfg)
-	err := parseFlags(fs, args, env, "addr", "db", "max-body", "max-batch-body",
-		"max-properties", "max-depth", "rate-limit", "rate-burst", "log-format", "log-level")
+	sources, err := parseFlagSources(fs, args, env, "addr", "db", "max-body", "max-batch-body",
+		"max-properties", "max-depth", "max-property-bytes", "rate-limit", "rate-burst",
+		"log-format", "log-level", "secure-cookies", "request-timeout")
 	if err != nil {
 		return ServeConfig{}, err
 	}
@@ -49,7 +59,7 @@ func ParseServeConfig(args []string, env Env) (ServeConfig, error) {
 		return ServeConfig{}, err
 	}
 
-	if err := cfg.check(); err != nil {
+	if err := cfg.check(sources); err != nil {
 		return ServeConfig{}, err
 	}
 	return cfg, nil
@@ -68,6 +78,9 @@ func serveFlags(cfg *ServeConfig) *flag.FlagSet {
 		"most properties stored per user or group (env ROLLCALL_MAX_PROPERTIES)")
 	fs.IntVar(&cfg.Limits.MaxDepth, "max-depth", cfg.Limits.MaxDepth,
 		"deepest nesting of arrays and objects in a value (env ROLLCALL_MAX_DEPTH)")
+	fs.IntVar(&cfg.Limits.MaxPropertyBytes, "max-property-bytes", cfg.Limits.MaxPropertyBytes,
+		"largest total size of one user's or group's properties, in bytes "+
+			"(env ROLLCALL_MAX_PROPERTY_BYTES)")
 	fs.Float64Var(&cfg.RateLimit, "rate-limit", 0,
 		"requests per second per key, 0 for no limit (env ROLLCALL_RATE_LIMIT)")
 	fs.IntVar(&cfg.RateBurst, "rate-burst", defaultRateBurst,
@@ -75,26 +88,64 @@ func serveFlags(cfg *ServeConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "text or json (env ROLLCALL_LOG_FORMAT)")
 	fs.StringVar(&cfg.LogLevel, "log-level", "info",
 		"debug, info, warn or error (env ROLLCALL_LOG_LEVEL)")
+	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false,
+		"mark the web pages' cookie Secure, when clients reach the server over TLS "+
+			"(env ROLLCALL_SECURE_COOKIES)")
+	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", httpapi.DefaultRequestTimeout,
+		"longest an API request may take (env ROLLCALL_REQUEST_TIMEOUT)")
 	return fs
 }
 
-// check rejects settings the server cannot run with.
-func (c ServeConfig) check() error {
+// check rejects settings the server cannot run with. Each error names the
+// flag at fault and, when the value came from the environment, its
+// variable.
+func (c ServeConfig) check(src flagSources) error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
-		return usagef("--addr %q must be HOST:PORT, for example 127.0.0.1:8080", c.Addr)
+		return usagef("%s %q must be HOST:PORT, for example 127.0.0.1:8080",
+			src.name("addr"), c.Addr)
 	}
-	if c.Limits.MaxBodyBytes < 1 || c.Limits.MaxBatchBodyBytes < 1 {
-		return usagef("--max-body and --max-batch-body must be at least 1 byte")
+	if err := c.checkLimits(src); err != nil {
+		return err
 	}
-	if c.Limits.MaxProperties < 1 || c.Limits.MaxDepth < 1 {
-		return usagef("--max-properties and --max-depth must be at least 1")
+	if math.IsNaN(c.RateLimit) || math.IsInf(c.RateLimit, 0) || c.RateLimit < 0 {
+		return usagef("%s must be a number of requests per second, 0 or more, not %v",
+			src.name("rate-limit"), c.RateLimit)
 	}
-	if c.RateLimit < 0 || c.RateBurst < 1 {
-		return usagef("--rate-limit must be 0 or more and --rate-burst at least 1")
+	if c.RateBurst < 1 {
+		return usagef("%s must be at least 1", src.name("rate-burst"))
+	}
+	if c.RequestTimeout <= 0 {
+		return usagef("%s must be a positive duration, for example 30s",
+			src.name("request-timeout"))
 	}
 
-	if _, err := newLogger(io.Discard, c.LogFormat, c.LogLevel); err != nil {
-		return err
+	if _, err := newLogger(io.Discard, c.LogFormat, "info"); err != nil {
+		return usagef("%s %q must be text or json", src.name("log-format"), c.LogFormat)
+	}
+	if _, err := newLogger(io.Discard, "text", c.LogLevel); err != nil {
+		return usagef("%s %q must be debug, info, warn or error",
+			src.name("log-level"), c.LogLevel)
+	}
+	return nil
+}
+
+// checkLimits rejects limits below 1.
+func (c ServeConfig) checkLimits(src flagSources) error {
+	l := c.Limits
+	checks := []struct {
+		flag, unit string
+		value      int64
+	}{
+		{"max-body", " byte", l.MaxBodyBytes},
+		{"max-batch-body", " byte", l.MaxBatchBodyBytes},
+		{"max-properties", "", int64(l.MaxProperties)},
+		{"max-depth", "", int64(l.MaxDepth)},
+		{"max-property-bytes", " byte", int64(l.MaxPropertyBytes)},
+	}
+	for _, ch := range checks {
+		if ch.value < 1 {
+			return usagef("%s must be at least 1%s", src.name(ch.flag), ch.unit)
+		}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rollcall/rollcall"
 	"github.com/rollcall/rollcall/cli"
@@ -84,7 +85,7 @@ func TestServeConfigPrecedence(t *testing.T) {
 		cfg := parseServe(t, cli.Env{})
 		want := cli.ServeConfig{Addr: cli.DefaultAddr, DB: "rollcall.db",
 			Limits: rollcall.DefaultLimits(), RateBurst: cfg.RateBurst,
-			LogFormat: "text", LogLevel: "info"}
+			LogFormat: "text", LogLevel: "info", RequestTimeout: 30 * time.Second}
 		if cfg != want {
 			t.Errorf("config = %+v, want %+v", cfg, want)
 		}

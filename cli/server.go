@@ -8,10 +8,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/rollcall/rollcall"
 	"github.com/rollcall/rollcall/httpapi"
 	"github.com/rollcall/rollcall/webui"
@@ -24,9 +26,10 @@ const (
 	readTimeout       = 60 * time.Second
 	writeTimeout      = 60 * time.Second
 	idleTimeout       = 120 * time.Second
-	// shutdownTimeout bounds how long requests in flight may take to finish
-	// once the server is asked to stop.
-	shutdownTimeout = 20 * time.Second
+	// drainMargin is how much longer than the request timeout shutdown
+	// waits for requests in flight: a request that started just before the
+	// signal may run for the whole timeout and still needs to answer.
+	drainMargin = 10 * time.Second
 )
 
 // Server is the serve command in three steps: Open opens the store, creates
@@ -36,20 +39,35 @@ type Server struct {
 	cfg   ServeConfig
 	out   io.Writer
 	log   *slog.Logger
+	lock  *os.File
 	store rollcall.Store
 	ln    net.Listener
 	http  *http.Server
+	// drain bounds how long Run waits for requests in flight.
+	drain time.Duration
 }
 
 // NewServer returns a server for cfg that prints first-run keys to out and
 // logs to log.
 func NewServer(cfg ServeConfig, out io.Writer, log *slog.Logger) *Server {
-	return &Server{cfg: cfg, out: out, log: log}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = httpapi.DefaultRequestTimeout
+	}
+	return &Server{cfg: cfg, out: out, log: log, drain: cfg.RequestTimeout + drainMargin}
 }
 
-// Open opens the store, listens on the configured address and, when the
-// store holds no key at all, creates and prints the first two.
+// Open locks a SQLite file against a second server, opens the store,
+// listens on the configured address and, when the store holds no key at
+// all, creates and prints the first two.
 func (s *Server) Open(ctx context.Context) error {
+	if s.cfg.DB != "" && !isPostgres(s.cfg.DB) {
+		lock, err := lockSQLite(s.cfg.DB)
+		if err != nil {
+			return err
+		}
+		s.lock = lock
+	}
+
 	store, err := openStore(ctx, s.cfg.DB, s.cfg.Limits)
 	if err != nil {
 		return err
@@ -62,7 +80,7 @@ func (s *Server) Open(ctx context.Context) error {
 	}
 	s.ln = ln
 
-	if err := bootstrapKeys(ctx, s.store, s.out, s.URL()); err != nil {
+	if err := s.bootstrap(ctx); err != nil {
 		return err
 	}
 
@@ -70,11 +88,24 @@ func (s *Server) Open(ctx context.Context) error {
 		Handler:           s.handler(),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		// A request may take the whole request timeout before it writes.
+		WriteTimeout: max(writeTimeout, s.cfg.RequestTimeout+drainMargin),
+		IdleTimeout:  idleTimeout,
+		ErrorLog:     slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	return nil
+}
+
+// bootstrap creates the first keys of an empty store. On PostgreSQL,
+// where several servers may start together, it holds a database-wide lock
+// while it counts and creates; on SQLite the file lock already keeps other
+// servers out.
+func (s *Server) bootstrap(ctx context.Context) error {
+	create := func() error { return bootstrapKeys(ctx, s.store, s.out, s.URL()) }
+	if isPostgres(s.cfg.DB) {
+		return withPostgresLock(ctx, s.cfg.DB, create)
+	}
+	return create()
 }
 
 // Addr returns the address the server listens on, with the port chosen
@@ -96,16 +127,28 @@ func (s *Server) Store() rollcall.Store {
 // handler routes requests to the API and, under /ui/, to the web pages.
 func (s *Server) handler() http.Handler {
 	api := httpapi.New(httpapi.Config{
-		Store:       s.store,
-		Limits:      s.cfg.Limits,
-		Logger:      s.log,
-		Registry:    prometheus.NewRegistry(),
-		RateLimit:   s.cfg.RateLimit,
-		RateBurst:   s.cfg.RateBurst,
-		KeyCacheTTL: keyCacheTTL(s.cfg.DB),
+		Store:          s.store,
+		Limits:         s.cfg.Limits,
+		Logger:         s.log,
+		Registry:       newRegistry(),
+		RateLimit:      s.cfg.RateLimit,
+		RateBurst:      s.cfg.RateBurst,
+		KeyCacheTTL:    keyCacheTTL(s.cfg.DB),
+		RequestTimeout: s.cfg.RequestTimeout,
 	})
-	pages := webui.New(webui.Config{Store: s.store, Logger: s.log})
+	pages := webui.New(webui.Config{Store: s.store, Logger: s.log, Secure: s.cfg.SecureCookies})
 	return routes(api, pages)
+}
+
+// newRegistry returns the registry /metrics serves, with the Go runtime's
+// and the process's collectors beside the API's own metrics.
+func newRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return reg
 }
 
 // routes sends /ui and everything under /ui/ to pages, when there are web
@@ -126,7 +169,9 @@ func routes(api, pages http.Handler) http.Handler {
 }
 
 // Run serves requests until ctx ends, then stops accepting new ones and
-// waits for those in flight, for at most shutdownTimeout.
+// waits for those in flight, for at most the request timeout and a margin.
+// Requests still running then have their connections closed, and Run
+// reports it.
 func (s *Server) Run(ctx context.Context) error {
 	s.log.Info("listening", "addr", s.Addr(), "url", s.URL(), "store", storeKind(s.cfg.DB))
 
@@ -139,10 +184,12 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 
 	s.log.Info("shutting down", "reason", context.Cause(ctx).Error())
-	drainCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	drainCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.drain)
 	defer cancel()
 	if err := s.http.Shutdown(drainCtx); err != nil {
-		return fmt.Errorf("drain requests: %w", err)
+		closeErr := s.http.Close()
+		return errors.Join(fmt.Errorf("requests were still running %s after the signal to "+
+			"stop; their connections were closed: %w", s.drain, err), closeErr)
 	}
 
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
@@ -165,6 +212,13 @@ func (s *Server) Close() error {
 		if err := s.store.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close store: %w", err))
 		}
+	}
+	// The lock goes last, so that a next server opens a closed store.
+	if s.lock != nil {
+		if err := s.lock.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("release lock: %w", err))
+		}
+		s.lock = nil
 	}
 	return errors.Join(errs...)
 }

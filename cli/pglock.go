@@ -1,0 +1,39 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// bootstrapLockID names the PostgreSQL advisory lock that servers take
+// around the first-start keys. Any fixed number works; this one spells
+// "rollcall" in ASCII.
+const bootstrapLockID int64 = 0x726f6c6c63616c6c
+
+// withPostgresLock runs fn while holding rollcall's bootstrap advisory lock
+// on the database at url, so that servers starting together on an empty
+// database make the first keys once: the second one in sees the first
+// one's keys. The lock is held by a connection of its own, because the
+// store's pool hands out a different connection for each statement.
+func withPostgresLock(ctx context.Context, url string, fn func() error) (err error) {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return fmt.Errorf("connect for the bootstrap lock: %w", err)
+	}
+	// Closing the session releases the lock even if the unlock fails.
+	defer func() { err = errors.Join(err, conn.Close(context.WithoutCancel(ctx))) }()
+
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", bootstrapLockID); err != nil {
+		return fmt.Errorf("take the bootstrap lock: %w", err)
+	}
+	if err := fn(); err != nil {
+		return err
+	}
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", bootstrapLockID); err != nil {
+		return fmt.Errorf("release the bootstrap lock: %w", err)
+	}
+	return nil
+}
