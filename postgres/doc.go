@@ -41,10 +41,14 @@
 //     exponent (1e2 becomes 100, 1e400 four hundred and one digits), so
 //     such a number counts differently than on SQLite, which keeps the form
 //     it was given; counting what is stored keeps the size it bounds the
-//     real one. A batch is applied again one statement per
-//     item, which names the item that breaks a limit (as an
-//     *rollcall.ItemError whose details name the limit but neither the
-//     stored count nor the size).
+//     real one. The item to name (as an *rollcall.ItemError whose details
+//     name the limit but neither the stored count nor the size) is then
+//     found by reading the rows over a limit once and merging the items
+//     into them in Go, checking after each; running one statement per item
+//     would rewrite a large row once per item. Only when that finds no
+//     item (the rows changed meanwhile, or a number is longer stored than
+//     sent) are the items applied again one statement each, which names
+//     the item or commits.
 //   - Group commit: a single identify (one item) is handed to a committer,
 //     one of a few goroutines that each take every single identify waiting
 //     the moment they are free, up to a bound, and write them in one shared

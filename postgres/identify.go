@@ -26,10 +26,11 @@ func (s *Store) Identify(ctx context.Context, env string, items []rollcall.Ident
 }
 
 // identifyAlone applies items in one transaction of multi-row statements.
-// When a row would break the property limit, that transaction is rolled
-// back and the items are applied again one statement at a time, which
-// names the item that breaks it (or commits, if a concurrent change means
-// none does any more).
+// When a row would break a property limit, that transaction is rolled back
+// and the item that breaks it is found by merging in Go (offender). Should
+// none be found that way, the items are applied again one statement at a
+// time, which names the item that breaks a limit (or commits, if a
+// concurrent change means none does any more).
 func (s *Store) identifyAlone(ctx context.Context, env string, items []rollcall.Identify) error {
 	rows := newRowSet()
 	for _, item := range items {
@@ -39,6 +40,9 @@ func (s *Store) identifyAlone(ctx context.Context, env string, items []rollcall.
 	return retry(ctx, func() error {
 		over, err := s.writeRows(ctx, rows)
 		if err != nil || len(over) == 0 {
+			return err
+		}
+		if err := s.offender(ctx, env, items, over); err != nil {
 			return err
 		}
 		return s.identifySteps(ctx, env, items)
