@@ -61,8 +61,14 @@ func tempDB(t testing.TB) string {
 // server printed on standard output while opening.
 func startServer(t testing.TB, db string) (*cli.Server, string) {
 	t.Helper()
+	return startServerArgs(t, "--addr", "127.0.0.1:0", "--db", db)
+}
 
-	cfg, err := cli.ParseServeConfig([]string{"--addr", "127.0.0.1:0", "--db", db}, cli.Env{})
+// startServerArgs is startServer with the serve command's flags.
+func startServerArgs(t testing.TB, args ...string) (*cli.Server, string) {
+	t.Helper()
+
+	cfg, err := cli.ParseServeConfig(args, cli.Env{})
 	if err != nil {
 		t.Fatalf("parse serve config: %v", err)
 	}

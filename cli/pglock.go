@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // bootstrapLockID names the PostgreSQL advisory lock that servers take
@@ -19,7 +20,13 @@ const bootstrapLockID int64 = 0x726f6c6c63616c6c
 // one's keys. The lock is held by a connection of its own, because the
 // store's pool hands out a different connection for each statement.
 func withPostgresLock(ctx context.Context, url string, fn func() error) (err error) {
-	conn, err := pgx.Connect(ctx, url)
+	// The pool's own parser drops the pool_* settings of the URL, which a
+	// single connection would send to the server as unknown parameters.
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return fmt.Errorf("parse the database URL: %w", err)
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg.ConnConfig)
 	if err != nil {
 		return fmt.Errorf("connect for the bootstrap lock: %w", err)
 	}
