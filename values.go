@@ -54,7 +54,7 @@ func IdentifierFromJSON(v any) (string, error) {
 		}
 		id = string(v)
 	case nil:
-		return "", Errorf(CodeInvalid, "identifier is required and must be a string")
+		return "", Errorf(CodeInvalid, "identifier is required: a string or an integer")
 	default:
 		return "", Errorf(CodeInvalid, "identifier must be a string or an integer, not %s", JSONType(v))
 	}
