@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"testing"
 	"time"
+
+	"github.com/rollcall/rollcall/internal/tcpproxy"
 )
 
 // Sizes of the load on two servers sharing one database: every writer of
@@ -123,8 +125,8 @@ func TestPostgresOutage(t *testing.T) {
 	t.Parallel()
 	db := newPostgresDB(t)
 	key := createKey(t, db, "production", "server")
-	proxy := startProxy(t, postgresAddr(t))
-	p := startRollcall(t, withHost(t, db, proxy.addr))
+	proxy := tcpproxy.Start(t, postgresAddr(t))
+	p := startRollcall(t, withHost(t, db, proxy.Addr()))
 	load := startLoad(p.url, key, 3)
 	defer load.stopLoad()
 
@@ -133,7 +135,7 @@ func TestPostgresOutage(t *testing.T) {
 		return ok >= 10
 	})
 
-	proxy.cut()
+	proxy.Cut()
 	load.phase.Store(duringCut)
 	waitFor(t, "failed writes during the cut", outageWithin, func() bool {
 		_, failed := load.counts(duringCut)
@@ -144,7 +146,7 @@ func TestPostgresOutage(t *testing.T) {
 		t.Errorf("/readyz during the cut answered %s, want unavailable_error", b)
 	}
 
-	proxy.restore(t)
+	proxy.Restore(t)
 	load.phase.Store(afterRestore)
 	waitFor(t, "writes after the restore", outageWithin, func() bool {
 		ok, _ := load.counts(afterRestore)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/rollcall/rollcall"
+	"github.com/rollcall/rollcall/internal/tcpproxy"
 	"github.com/rollcall/rollcall/postgres"
 	"github.com/rollcall/rollcall/storetest"
 )
@@ -201,13 +202,13 @@ func TestSearchTreatsWildcardsLiterally(t *testing.T) {
 }
 
 // proxiedURL returns a connection URL to schema that goes through p.
-func proxiedURL(t testing.TB, schema string, p *proxy) string {
+func proxiedURL(t testing.TB, schema string, p *tcpproxy.Proxy) string {
 	t.Helper()
 	u, err := url.Parse(schemaURL(t, schema))
 	if err != nil || u.Host == "" {
 		t.Fatalf("the outage test needs ROLLCALL_TEST_POSTGRES as a postgres:// URL")
 	}
-	u.Host = p.addr
+	u.Host = p.Addr()
 	return u.String()
 }
 
@@ -223,13 +224,13 @@ func databaseAddr(t testing.TB) string {
 
 func TestOutage(t *testing.T) {
 	t.Parallel()
-	p := newProxy(t, databaseAddr(t))
+	p := tcpproxy.Start(t, databaseAddr(t))
 	s := openAt(t, proxiedURL(t, newSchema(t), p), rollcall.DefaultLimits())
 	ctx := context.Background()
 
 	w := startWriters(s, 3)
 	w.waitAcked(t, 20)
-	p.cut()
+	p.Cut()
 	w.waitFailed(t, 1)
 
 	if err := s.Ping(ctx); err == nil {
@@ -241,7 +242,7 @@ func TestOutage(t *testing.T) {
 	}
 	acked := w.stop()
 
-	p.restore()
+	p.Restore(t)
 	waitPing(t, s)
 	if err := s.Identify(ctx, "prod", []rollcall.Identify{{Identifier: "after"}}); err != nil {
 		t.Fatalf("Identify after the database came back: %v", err)

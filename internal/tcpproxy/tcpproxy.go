@@ -1,4 +1,6 @@
-package e2e_test
+// Package tcpproxy is a test helper: a loopback TCP relay that a test can cut
+// and restore to play an outage between rollcall and its database.
+package tcpproxy
 
 import (
 	"io"
@@ -7,10 +9,10 @@ import (
 	"testing"
 )
 
-// tcpProxy relays loopback TCP connections to a target. Cutting it closes
-// its listener and every relayed connection, as a database outage would;
-// restoring it listens again on the same address.
-type tcpProxy struct {
+// Proxy relays loopback TCP connections to a target. Cutting it closes
+// its listener and every relayed connection, as a network or database
+// outage would; restoring it listens again on the same address.
+type Proxy struct {
 	target string
 	addr   string
 
@@ -20,25 +22,30 @@ type tcpProxy struct {
 	wg    sync.WaitGroup
 }
 
-// startProxy relays a free loopback port to target until the test ends.
-func startProxy(t testing.TB, target string) *tcpProxy {
+// Start relays a free loopback port to target until the test ends.
+func Start(t testing.TB, target string) *Proxy {
 	t.Helper()
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("proxy listen: %v", err)
 	}
-	p := &tcpProxy{target: target, addr: ln.Addr().String(), conns: map[net.Conn]struct{}{}}
+	p := &Proxy{target: target, addr: ln.Addr().String(), conns: map[net.Conn]struct{}{}}
 	p.accept(ln)
 	t.Cleanup(func() {
-		p.cut()
+		p.Cut()
 		p.wg.Wait()
 	})
 	return p
 }
 
+// Addr returns the loopback address the proxy listens on.
+func (p *Proxy) Addr() string {
+	return p.addr
+}
+
 // accept relays each connection ln accepts until ln is closed.
-func (p *tcpProxy) accept(ln net.Listener) {
+func (p *Proxy) accept(ln net.Listener) {
 	p.mu.Lock()
 	p.ln = ln
 	p.mu.Unlock()
@@ -57,7 +64,7 @@ func (p *tcpProxy) accept(ln net.Listener) {
 }
 
 // relay dials the target for client and copies bytes both ways.
-func (p *tcpProxy) relay(client net.Conn) {
+func (p *Proxy) relay(client net.Conn) {
 	server, err := net.Dial("tcp", p.target)
 	if err != nil {
 		_ = client.Close()
@@ -74,7 +81,7 @@ func (p *tcpProxy) relay(client net.Conn) {
 
 // track records a relayed pair, or closes it when the proxy was cut while
 // the target was being dialled, so no connection outlives a cut.
-func (p *tcpProxy) track(a, b net.Conn) bool {
+func (p *Proxy) track(a, b net.Conn) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 
@@ -87,7 +94,7 @@ func (p *tcpProxy) track(a, b net.Conn) bool {
 	return true
 }
 
-func (p *tcpProxy) copy(dst, src net.Conn) {
+func (p *Proxy) copy(dst, src net.Conn) {
 	defer p.wg.Done()
 
 	_, _ = io.Copy(dst, src) // Either side closing ends the relay.
@@ -100,8 +107,8 @@ func (p *tcpProxy) copy(dst, src net.Conn) {
 	p.mu.Unlock()
 }
 
-// cut closes the listener and every relayed connection.
-func (p *tcpProxy) cut() {
+// Cut closes the listener and every relayed connection.
+func (p *Proxy) Cut() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 
@@ -115,8 +122,8 @@ func (p *tcpProxy) cut() {
 	clear(p.conns)
 }
 
-// restore listens again on the address the proxy had before the cut.
-func (p *tcpProxy) restore(t testing.TB) {
+// Restore listens again on the address the proxy had before the cut.
+func (p *Proxy) Restore(t testing.TB) {
 	t.Helper()
 
 	ln, err := net.Listen("tcp", p.addr)
