@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -14,13 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/headless"
+
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
-
-// chromiumPath is where scripts/test installs Chromium.
-const chromiumPath = "/usr/bin/chromium"
 
 // browserStepTimeout turns a page that never answers into a failure; no
 // test measures time.
@@ -40,21 +38,6 @@ const pageHTML = `<!doctype html>
 <body><p>rollcall browser client test page</p></body>
 </html>
 `
-
-// needChromium skips the test when Chromium is missing, or fails it under
-// CI, which must have installed it.
-func needChromium(t testing.TB) {
-	t.Helper()
-
-	if _, err := os.Stat(chromiumPath); err == nil {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s is missing: CI must install chromium (scripts/test does)", chromiumPath)
-	}
-	t.Skipf("%s is missing; install it with: apt-get update && apt-get install -y chromium "+
-		"(scripts/test does this)", chromiumPath)
-}
 
 // bundleBrowserClient installs the pinned packages and bundles the
 // published browser client with esbuild into a temporary folder, returning
@@ -166,14 +149,7 @@ func argsText(args []*runtime.RemoteObject) string {
 func startBrowser(t testing.TB) (context.Context, *consoleLog) {
 	t.Helper()
 
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true))
-	t.Cleanup(cancelAlloc)
+	allocCtx := headless.Allocator(t)
 
 	console := &consoleLog{}
 	ctx, cancel := chromedp.NewContext(allocCtx, chromedp.WithListener(console.listen))

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/rollcall/rollcall/internal/headless"
 )
 
 // TestBrowserClient runs the published browser client, bundled with
@@ -14,7 +16,7 @@ import (
 // x-api-key header, then the identify, with browser keys made by the real
 // keys create command.
 func TestBrowserClient(t *testing.T) {
-	needChromium(t)
+	headless.Require(t)
 	page := servePage(t, bundleBrowserClient(t))
 	db := tempDB(t)
 	s := browserScenario{

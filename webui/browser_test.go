@@ -17,9 +17,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/rollcall/rollcall"
+	"github.com/rollcall/rollcall/internal/headless"
 )
-
-const chromiumPath = "/usr/bin/chromium"
 
 // ada is the user the browser test finds, checks and deletes; the slash
 // checks that identifiers travel escaped.
@@ -211,22 +210,7 @@ func identifyOverAPI(t testing.TB, base, secret, body string) {
 // context and a func that counts the JavaScript dialogs it saw.
 func newBrowser(t *testing.T) (context.Context, func() int) {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is missing: CI must install chromium", chromiumPath)
-		}
-		t.Skipf("%s is missing; install it with: apt-get update && apt-get install -y chromium",
-			chromiumPath)
-	}
-
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true))
-	t.Cleanup(cancelAlloc)
+	allocCtx := headless.Allocator(t)
 
 	var mu sync.Mutex
 	dialogs := 0
