@@ -160,6 +160,12 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 
+	stopPprof, err := startPprof(env.getenv("ROLLCALL_PPROF"), logger)
+	if err != nil {
+		return err
+	}
+	defer stopPprof()
+
 	srv := NewServer(cfg, env.Stdout, logger)
 	if err := srv.Open(ctx); err != nil {
 		return errors.Join(err, srv.Close())

@@ -2,12 +2,16 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/rollcall/rollcall"
+	_ "modernc.org/sqlite"
 )
 
 // BenchmarkIdentify measures one single-user identify per operation, each
@@ -102,4 +106,52 @@ func BenchmarkIdentifyBatchOneUser(b *testing.B) {
 		}
 		n++
 	}
+}
+
+// BenchmarkKeyCheck compares what a request may pay to know that its key
+// is still good: reading the key row, asking SQLite whether the file
+// changed (PRAGMA data_version, itself a statement), and one stat of a
+// file that a revoke appends to. It chose the design of the key cache.
+func BenchmarkKeyCheck(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "rollcall.db")
+	s := openFile(b, path, rollcall.DefaultLimits())
+	_, key, err := rollcall.NewKey("bench", rollcall.KeyServer, nil)
+	if err != nil {
+		b.Fatalf("NewKey: %v", err)
+	}
+	if err := s.CreateKey(context.Background(), key); err != nil {
+		b.Fatalf("CreateKey: %v", err)
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		b.Fatalf("open: %v", err)
+	}
+	b.Cleanup(func() { db.Close() })
+	db.SetMaxOpenConns(1)
+
+	b.Run("key row read", func(b *testing.B) {
+		for b.Loop() {
+			var hash string
+			err := db.QueryRow(`SELECT hash FROM api_keys WHERE prefix = ?`, key.Prefix).
+				Scan(&hash)
+			if err != nil {
+				b.Fatalf("select: %v", err)
+			}
+		}
+	})
+	b.Run("data_version", func(b *testing.B) {
+		for b.Loop() {
+			var v int64
+			if err := db.QueryRow(`PRAGMA data_version`).Scan(&v); err != nil {
+				b.Fatalf("data_version: %v", err)
+			}
+		}
+	})
+	b.Run("stat", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := os.Stat(path + "-keys"); err != nil {
+				b.Fatalf("stat: %v", err)
+			}
+		}
+	})
 }

@@ -28,7 +28,7 @@ func (s *Store) CreateKey(ctx context.Context, key rollcall.APIKey) error {
 		return fmt.Errorf("encode key origins: %w", err)
 	}
 
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.changeKeys(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var taken int
 		err := tx.QueryRowContext(ctx, countKeySQL, key.Prefix).Scan(&taken)
 		if err != nil {
@@ -55,9 +55,16 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// KeyByPrefix returns the key with that prefix, revoked or not. It reads
-// through the pool, which sees every commit, this process's or another's.
+// KeyByPrefix returns the key with that prefix, revoked or not. It answers
+// from a cache while no store, in this process or another, has created or
+// revoked a key since the key was read (see keyCache); else it reads
+// through the pool, which sees every commit.
 func (s *Store) KeyByPrefix(ctx context.Context, prefix string) (rollcall.APIKey, error) {
+	return s.keys.lookup(ctx, prefix, s.readKey)
+}
+
+// readKey reads the key with that prefix from the database.
+func (s *Store) readKey(ctx context.Context, prefix string) (rollcall.APIKey, error) {
 	row := s.reader.QueryRowContext(ctx, selectKeysSQL+` WHERE prefix = ?`, prefix)
 	key, err := scanKey(row)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -90,7 +97,7 @@ func (s *Store) Keys(ctx context.Context) ([]rollcall.APIKey, error) {
 
 // RevokeKey marks a key revoked. Revoking it again keeps the first time.
 func (s *Store) RevokeKey(ctx context.Context, prefix string) error {
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.changeKeys(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx,
 			`UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE prefix = ?`,
 			millis(time.Now()), prefix)
@@ -99,6 +106,24 @@ func (s *Store) RevokeKey(ctx context.Context, prefix string) error {
 		}
 		return wantOneRow(res, "no API key with prefix %q", prefix)
 	})
+}
+
+// changeKeys runs a write to the key table between two moves of the key
+// stamp: the first makes every cache read the table again, the second
+// makes them read it again after the commit, so that no store keeps a key
+// it read while the write was under way.
+func (s *Store) changeKeys(ctx context.Context, fn writeFunc) error {
+	if err := s.keys.touch(); err != nil {
+		return err
+	}
+	if err := s.write(ctx, fn); err != nil {
+		return err
+	}
+	if err := s.keys.touch(); err != nil {
+		return fmt.Errorf("the key change is stored, but other servers may see it only "+
+			"after %s: %w", keyCacheMaxAge, err)
+	}
+	return nil
 }
 
 func scanKey(row scanner) (rollcall.APIKey, error) {

@@ -29,6 +29,7 @@ type Store struct {
 	reader  *sql.DB // a pool of query-only connections
 	stmts   *writeStmts
 	commits *committer
+	keys    *keyCache
 	limits  rollcall.Limits
 }
 
@@ -52,6 +53,11 @@ func Open(path string, limits rollcall.Limits) (*Store, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 
+	keys, err := newKeyCache(path)
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
 	stmts, err := prepareWrites(context.Background(), writer)
 	if err != nil {
 		writer.Close()
@@ -64,7 +70,7 @@ func Open(path string, limits rollcall.Limits) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	s := &Store{writer: writer, reader: reader, stmts: stmts, limits: limits}
+	s := &Store{writer: writer, reader: reader, stmts: stmts, keys: keys, limits: limits}
 	s.commits = newCommitter(writer)
 	return s, nil
 }
