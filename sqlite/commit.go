@@ -30,15 +30,24 @@ type writeRequest struct {
 // undone alone and the others still commit.
 type committer struct {
 	db        *sql.DB
+	sp        savepoints
 	queue     chan *writeRequest // unbuffered: a pending write is a blocked sender
 	closed    chan struct{}
 	finished  chan struct{}
 	closeOnce sync.Once
 }
 
-func newCommitter(db *sql.DB) *committer {
+// savepoints are the statements that bracket each write of a shared
+// transaction, prepared once on the writer connection: parsing them for
+// every write cost more than running them.
+type savepoints struct {
+	open, release, undo *sql.Stmt
+}
+
+func newCommitter(db *sql.DB, sp savepoints) *committer {
 	c := &committer{
 		db:       db,
+		sp:       sp,
 		queue:    make(chan *writeRequest),
 		closed:   make(chan struct{}),
 		finished: make(chan struct{}),
@@ -117,10 +126,17 @@ func (c *committer) transact(ctx context.Context, group []*writeRequest, errs []
 	if err != nil {
 		return fmt.Errorf("begin write: %w", err)
 	}
+	if len(group) == 1 {
+		// A write alone needs no savepoint: when it fails, the whole
+		// transaction is undone, which is the write and nothing else.
+		return c.transactOne(ctx, tx, group[0], errs)
+	}
 
+	sp := savepoints{tx.StmtContext(ctx, c.sp.open), tx.StmtContext(ctx, c.sp.release),
+		tx.StmtContext(ctx, c.sp.undo)}
 	for i, req := range group {
 		var fatal error
-		errs[i], fatal = runSavepoint(ctx, tx, req)
+		errs[i], fatal = runSavepoint(ctx, tx, sp, req)
 		if fatal != nil {
 			tx.Rollback()
 			return fatal
@@ -132,29 +148,55 @@ func (c *committer) transact(ctx context.Context, group []*writeRequest, errs []
 	return nil
 }
 
+// transactOne runs a group of one write in tx and commits it, or rolls tx
+// back when the write fails.
+func (c *committer) transactOne(
+	ctx context.Context, tx *sql.Tx, req *writeRequest, errs []error,
+) error {
+	if err := req.ctx.Err(); err != nil {
+		tx.Rollback()
+		errs[0] = fmt.Errorf("write abandoned before it ran: %w", err)
+		return nil
+	}
+	if err := req.fn(ctx, tx); err != nil {
+		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+			errs[0] = errors.Join(err, fmt.Errorf("undo failed write: %w", rbErr))
+			return nil
+		}
+		errs[0] = err
+		return nil
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit write: %w", err)
+	}
+	return nil
+}
+
 // runSavepoint runs one write under a savepoint. It returns the write's own
 // error, after undoing it, or a fatal error when the transaction cannot go
 // on (SQLite rolls back the whole transaction on some errors, such as a
 // full disk, and the savepoint is then gone).
-func runSavepoint(ctx context.Context, tx *sql.Tx, req *writeRequest) (own, fatal error) {
+func runSavepoint(
+	ctx context.Context, tx *sql.Tx, sp savepoints, req *writeRequest,
+) (own, fatal error) {
 	if err := req.ctx.Err(); err != nil {
 		return fmt.Errorf("write abandoned before it ran: %w", err), nil
 	}
-	if _, err := tx.ExecContext(ctx, "SAVEPOINT write"); err != nil {
+	if _, err := sp.open.ExecContext(ctx); err != nil {
 		return nil, fmt.Errorf("open savepoint: %w", err)
 	}
 
 	own = req.fn(ctx, tx)
 	if own == nil {
-		if _, err := tx.ExecContext(ctx, "RELEASE write"); err != nil {
+		if _, err := sp.release.ExecContext(ctx); err != nil {
 			return nil, fmt.Errorf("release savepoint: %w", err)
 		}
 		return nil, nil
 	}
 
-	_, err := tx.ExecContext(ctx, "ROLLBACK TO write")
+	_, err := sp.undo.ExecContext(ctx)
 	if err == nil {
-		_, err = tx.ExecContext(ctx, "RELEASE write")
+		_, err = sp.release.ExecContext(ctx)
 	}
 	if err != nil {
 		return own, errors.Join(own, fmt.Errorf("undo failed write: %w", err))

@@ -16,6 +16,7 @@ type writeStmts struct {
 	update     [2]*sql.Stmt
 	touch      [2]*sql.Stmt
 	membership *sql.Stmt
+	savepoints savepoints
 }
 
 // prepareWrites prepares the identify statements on db.
@@ -37,6 +38,10 @@ func prepareWrites(ctx context.Context, db *sql.DB) (*writeStmts, error) {
 		st.touch[e] = prep(touchSQL(e))
 	}
 	st.membership = prep(insertMembership)
+	st.savepoints = savepoints{
+		open: prep("SAVEPOINT write"), release: prep("RELEASE write"),
+		undo: prep("ROLLBACK TO write"),
+	}
 	if err := errors.Join(errs...); err != nil {
 		st.close()
 		return nil, err
@@ -60,7 +65,8 @@ func (st *writeStmts) in(ctx context.Context, tx *sql.Tx) *writeStmts {
 
 // close closes every statement that was prepared.
 func (st *writeStmts) close() error {
-	all := []*sql.Stmt{st.membership}
+	sp := st.savepoints
+	all := []*sql.Stmt{st.membership, sp.open, sp.release, sp.undo}
 	for e := range st.current {
 		all = append(all, st.current[e], st.insert[e], st.update[e], st.touch[e])
 	}
