@@ -6,6 +6,11 @@
 // Usage:
 //
 //	raw --db FILE|postgres://... --mode identify|batch|update|read [flags]
+//	raw --db postgres://... --mode rowupsert|multirow [flags]
+//
+// The modes rowupsert and multirow bypass the store: they are hand-written
+// PostgreSQL upserts, one row per statement or one batch per statement,
+// the baselines rollcall's PostgreSQL figures are held against.
 package main
 
 import (
@@ -59,7 +64,9 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&c.db, "db", "", "SQLite file or postgres:// URL (required)")
 	fs.StringVar(&c.mode, "mode", "identify",
 		"identify (a new user per transaction), batch (new users, batch-size per transaction), "+
-			"update (random existing users, one per transaction) or read")
+			"update (random existing users, one per transaction), read, or for PostgreSQL "+
+			"rowupsert (a hand-written one-row upsert per statement, no store) or multirow "+
+			"(a hand-written batch-size-row upsert per statement)")
 	fs.IntVar(&c.concurrency, "concurrency", 64, "goroutines calling the store at once")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long to measure")
 	fs.Int64Var(&c.users, "users", 100000, "existing users that update and read draw from")
@@ -76,7 +83,10 @@ func parseFlags(args []string) (config, error) {
 	case c.db == "":
 		return c, fmt.Errorf("--db is required")
 	case !validMode(c.mode):
-		return c, fmt.Errorf("unknown mode %q; use identify, batch, update or read", c.mode)
+		return c, fmt.Errorf("unknown mode %q; use identify, batch, update, read, "+
+			"rowupsert or multirow", c.mode)
+	case (c.mode == "rowupsert" || c.mode == "multirow") && !isPostgres(c.db):
+		return c, fmt.Errorf("mode %s needs a postgres:// URL", c.mode)
 	case c.concurrency < 1 || c.users < 1 || c.batchSize < 1 || c.properties < 0:
 		return c, fmt.Errorf("counts must be positive")
 	}
@@ -85,7 +95,7 @@ func parseFlags(args []string) (config, error) {
 
 func validMode(m string) bool {
 	switch m {
-	case "identify", "batch", "update", "read":
+	case "identify", "batch", "update", "read", "rowupsert", "multirow":
 		return true
 	}
 	return false
@@ -111,7 +121,10 @@ func run(ctx context.Context, cfg config) error {
 			seeded.Rows, seeded.Elapsed.Seconds())
 	}
 
-	res := b.measure(ctx)
+	res, err := measure(ctx, b)
+	if err != nil {
+		return err
+	}
 	if cfg.json {
 		return json.NewEncoder(os.Stdout).Encode(res)
 	}
@@ -119,9 +132,31 @@ func run(ctx context.Context, cfg config) error {
 	return nil
 }
 
+// measure runs the store's mode, or a hand-written PostgreSQL baseline.
+func measure(ctx context.Context, b *bench) (result, error) {
+	if b.cfg.mode != "rowupsert" && b.cfg.mode != "multirow" {
+		return b.measure(ctx), nil
+	}
+	p, err := newPGRaw(ctx, b, b.cfg.db)
+	if err != nil {
+		return result{}, err
+	}
+	defer p.pool.Close()
+
+	o := p.rowUpsert
+	if b.cfg.mode == "multirow" {
+		o = p.multiRow
+	}
+	return b.loop(ctx, b.cfg.mode, b.cfg.concurrency, b.cfg.duration, 0, o), nil
+}
+
+func isPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
 // openStore opens the store that db names, as rollcall serve does.
 func openStore(ctx context.Context, db string) (rollcall.Store, error) {
-	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
+	if isPostgres(db) {
 		st, err := postgres.Open(ctx, db, rollcall.DefaultLimits())
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
