@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// token is one request the schedule allows: its number in the run and when
-// it was due, from which its latency counts.
+// token is one request the schedule allows: its number in the run and the
+// time its latency counts from.
 type token struct {
 	seq int64
 	due time.Time
@@ -60,22 +60,43 @@ func (s *schedule) pastDeadline(t time.Time) bool {
 	return !s.deadline.IsZero() && t.After(s.deadline)
 }
 
-// dispatch releases request seq at start + seq/rate. When it oversleeps,
+// dispatch releases request seq at start + seq/rate. When it falls behind,
 // the requests that fell due meanwhile go out at once, so the average rate
-// holds and their latency includes the delay.
+// holds.
+//
+// Their latency counts from when they were due, with one exception: Go's
+// timers wake up to a millisecond late (the poller waits whole
+// milliseconds), which at thousands of requests a second would charge the
+// server for the generator's own lateness. So a request due before the
+// dispatcher's last wake-up from a timer counts from that wake-up instead.
+// Requests held back by busy workers (a full queue, the server's doing)
+// still count from when they were due, as the dispatcher does not sleep
+// while it catches up.
 func (s *schedule) dispatch(rate float64) {
 	defer close(s.paced)
 
 	start := time.Now()
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	var lastWake time.Time
 	for seq := int64(0); s.requests == 0 || seq < s.requests; seq++ {
 		due := start.Add(time.Duration(float64(seq) / rate * float64(time.Second)))
-		if s.pastDeadline(due) || !s.sleepUntil(timer, due) {
+		if s.pastDeadline(due) {
 			return
 		}
+		woke, ok := s.sleepUntil(timer, due)
+		if !ok {
+			return
+		}
+		if !woke.IsZero() {
+			lastWake = woke
+		}
+		from := due
+		if lastWake.After(due) {
+			from = lastWake
+		}
 		select {
-		case s.paced <- token{seq: seq, due: due}:
+		case s.paced <- token{seq: seq, due: from}:
 		case <-s.ctx.Done():
 			return
 		case <-s.stop:
@@ -90,18 +111,20 @@ func (s *schedule) close() {
 }
 
 // sleepUntil waits for t and reports false if the run was cancelled first.
-func (s *schedule) sleepUntil(timer *time.Timer, t time.Time) bool {
+// It returns when it woke up, or the zero time when t had already passed
+// and it did not sleep.
+func (s *schedule) sleepUntil(timer *time.Timer, t time.Time) (time.Time, bool) {
 	wait := time.Until(t)
 	if wait <= 0 {
-		return true
+		return time.Time{}, true
 	}
 	timer.Reset(wait)
 	select {
 	case <-timer.C:
-		return true
+		return time.Now(), true
 	case <-s.ctx.Done():
-		return false
+		return time.Time{}, false
 	case <-s.stop:
-		return false
+		return time.Time{}, false
 	}
 }
