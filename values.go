@@ -329,3 +329,20 @@ func hexEscape(data []byte, at int) (rune, bool) {
 	}
 	return rune(v), true
 }
+
+// maxEchoBytes bounds how much of an identifier an error's details repeat:
+// enough to recognise it, not enough to bloat a log or an answer.
+const maxEchoBytes = 100
+
+// QuoteID quotes an identifier for an error's details, cut after 100 bytes
+// at a character boundary and marked with an ellipsis when it was cut.
+func QuoteID(id string) string {
+	if len(id) <= maxEchoBytes {
+		return strconv.Quote(id)
+	}
+	cut := maxEchoBytes
+	for cut > 0 && !utf8.RuneStart(id[cut]) {
+		cut--
+	}
+	return strconv.Quote(id[:cut]) + "…"
+}

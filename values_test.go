@@ -261,3 +261,15 @@ func TestCheckStored(t *testing.T) {
 		}
 	}
 }
+
+func TestQuoteID(t *testing.T) {
+	t.Parallel()
+	if got := rollcall.QuoteID("ada"); got != `"ada"` {
+		t.Errorf("short: %s", got)
+	}
+	long := strings.Repeat("a", 99) + "é" + strings.Repeat("b", 200)
+	got := rollcall.QuoteID(long)
+	if got != `"`+strings.Repeat("a", 99)+`"…` {
+		t.Errorf("long: %s; want it cut before the two-byte é", got)
+	}
+}
