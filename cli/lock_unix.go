@@ -9,14 +9,15 @@ import (
 	"syscall"
 )
 
-// lockFile takes an exclusive lock on path, creating it if needed, and
-// returns the open file that holds the lock; closing it releases the lock,
-// as does the process's end. A lock another process holds is
-// errLockHeld.
+// lockFile takes an exclusive flock on the file at path, creating it empty
+// if needed (as SQLite would), and returns the open file that holds the
+// lock; closing it releases the lock, as does the process's end. The lock
+// belongs to the file, not the name, so every link to it shares it. A lock
+// another open file holds is errLockHeld.
 func lockFile(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("open lock file: %w", err)
+		return nil, fmt.Errorf("open %s to lock it: %w", path, err)
 	}
 
 	err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)

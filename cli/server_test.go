@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -48,6 +50,42 @@ func TestSecondServerOnOneSQLiteFile(t *testing.T) {
 
 	t.Run("the first server still answers", func(t *testing.T) {
 		wantStatus(t, http.StatusOK, "GET", srv.URL()+"/users", server, "")
+	})
+}
+
+func TestSecondServerThroughAnotherNameOfTheFile(t *testing.T) {
+	t.Parallel()
+	db := tempDB(t)
+	startServer(t, db)
+
+	links := []struct {
+		name string
+		link func(oldname, newname string) error
+	}{
+		{"a symlink", os.Symlink},
+		{"a hard link", os.Link},
+	}
+	for _, l := range links {
+		t.Run(l.name, func(t *testing.T) {
+			other := filepath.Join(t.TempDir(), "other.db")
+			if err := l.link(db, other); err != nil {
+				t.Fatalf("link: %v", err)
+			}
+			second := newServer(t, other)
+			err := second.Open(context.Background())
+			if cerr := second.Close(); cerr != nil {
+				t.Errorf("close the second server: %v", cerr)
+			}
+			if err == nil || !strings.Contains(err.Error(), "another rollcall serve is already using") {
+				t.Fatalf("second Open through %s = %v, want the lock's refusal", l.name, err)
+			}
+		})
+	}
+
+	t.Run("no lock file is left beside the database", func(t *testing.T) {
+		if _, err := os.Stat(db + ".lock"); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("stat %s.lock = %v, want it absent", db, err)
+		}
 	})
 }
 
