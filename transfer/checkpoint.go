@@ -12,10 +12,16 @@ import (
 // checkpoint file.
 const CheckpointSuffix = ".rollcall-progress"
 
-type checkpoint struct {
+// Checkpoint is what a checkpoint file records.
+type Checkpoint struct {
 	// Acknowledged is the last row such that every row up to it was
 	// imported or rejected.
 	Acknowledged int `json:"acknowledged"`
+	// Line is where that row starts in the file (its position in a JSON
+	// array); zero when unknown, as in checkpoints of older versions. A
+	// resume keeps the rejects of rows up to this line and drops the rest,
+	// which it will reject again.
+	Line int `json:"line,omitempty"`
 }
 
 // WriteCheckpoint records that rows 1 to n are acknowledged. It writes a
@@ -24,7 +30,12 @@ type checkpoint struct {
 // send at most the batches that were in flight again; identifies are
 // upserts, so that changes nothing.
 func WriteCheckpoint(path string, n int) error {
-	data, err := json.Marshal(checkpoint{Acknowledged: n})
+	return SaveCheckpoint(path, Checkpoint{Acknowledged: n})
+}
+
+// SaveCheckpoint writes c to path as WriteCheckpoint does.
+func SaveCheckpoint(path string, c Checkpoint) error {
+	data, err := json.Marshal(c)
 	if err != nil {
 		return fmt.Errorf("encode checkpoint: %w", err)
 	}
@@ -41,17 +52,23 @@ func WriteCheckpoint(path string, n int) error {
 // ReadCheckpoint returns how many rows a checkpoint file records as
 // acknowledged; a missing file records none.
 func ReadCheckpoint(path string) (int, error) {
+	c, err := LoadCheckpoint(path)
+	return c.Acknowledged, err
+}
+
+// LoadCheckpoint reads a checkpoint file; a missing file records nothing.
+func LoadCheckpoint(path string) (Checkpoint, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return 0, nil
+		return Checkpoint{}, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("read checkpoint: %w", err)
+		return Checkpoint{}, fmt.Errorf("read checkpoint: %w", err)
 	}
 
-	var c checkpoint
+	var c Checkpoint
 	if err := json.Unmarshal(data, &c); err != nil {
-		return 0, fmt.Errorf("read checkpoint %s: %w", path, err)
+		return Checkpoint{}, fmt.Errorf("read checkpoint %s: %w", path, err)
 	}
-	return c.Acknowledged, nil
+	return c, nil
 }

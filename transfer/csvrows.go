@@ -1,7 +1,6 @@
 package transfer
 
 import (
-	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -34,6 +33,7 @@ var numberCell = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?$`)
 // csvReader reads CSV with a header row.
 type csvReader struct {
 	r      *csv.Reader
+	raw    *recorder
 	opts   ReadOptions
 	header []string
 	export bool
@@ -44,16 +44,18 @@ type csvReader struct {
 }
 
 func newCSVReader(r io.Reader, opts ReadOptions) (*csvReader, error) {
-	cr := csv.NewReader(r)
+	raw := &recorder{r: r}
+	cr := csv.NewReader(raw)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
 		return nil, fmt.Errorf("read CSV header: %w", err)
 	}
+	raw.forget(cr.InputOffset())
 	// A spreadsheet's byte order mark is not part of the first name.
 	header[0] = strings.TrimPrefix(header[0], "\uFEFF")
 
-	c := &csvReader{r: cr, opts: opts, header: slices.Clone(header), group: -1}
+	c := &csvReader{r: cr, raw: raw, opts: opts, header: slices.Clone(header), group: -1}
 	c.export = slices.Equal(header, userExportHeader()) && !opts.Groups ||
 		slices.Equal(header, groupExportHeader()) && opts.Groups
 	if err := c.index(); err != nil {
@@ -109,14 +111,16 @@ func (c *csvReader) Next() (Row, error) {
 	var perr *csv.ParseError
 	if errors.As(err, &perr) {
 		reason := rollcall.Errorf(rollcall.CodeInvalid, "malformed CSV: %v", perr.Err)
-		return Row{Seq: c.seq, Line: perr.StartLine, Err: reason}, nil
+		text := strings.TrimRight(c.raw.take(c.r.InputOffset()), "\r\n")
+		return Row{Seq: c.seq, Line: perr.StartLine, Raw: text, Err: reason}, nil
 	}
 	if err != nil {
 		return Row{}, fmt.Errorf("read CSV: %w", err)
 	}
 
 	line, _ := c.r.FieldPos(0)
-	row := Row{Seq: c.seq, Line: line, Raw: csvText(record)}
+	text := strings.TrimRight(c.raw.take(c.r.InputOffset()), "\r\n")
+	row := Row{Seq: c.seq, Line: line, Raw: text}
 	row.Item, row.Err = c.item(record)
 	return row, nil
 }
@@ -212,11 +216,33 @@ func jsonCell(cell string) (any, error) {
 	return rollcall.DecodeJSON([]byte(cell))
 }
 
-// csvText turns a record back into one CSV line for the rejects file.
-func csvText(record []string) string {
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	_ = w.Write(record)
-	w.Flush()
-	return strings.TrimSuffix(buf.String(), "\n")
+// recorder keeps the bytes a csv.Reader has read but not yet finished
+// with, so that a record's text can be written to the rejects file as the
+// file had it, even when the record is malformed.
+type recorder struct {
+	r    io.Reader
+	buf  []byte
+	base int64 // the input offset of buf[0]
+}
+
+func (rec *recorder) Read(p []byte) (int, error) {
+	n, err := rec.r.Read(p)
+	rec.buf = append(rec.buf, p[:n]...)
+	return n, err
+}
+
+// take returns the text from the end of the last record to offset and
+// forgets it.
+func (rec *recorder) take(offset int64) string {
+	end := min(max(offset-rec.base, 0), int64(len(rec.buf)))
+	text := string(rec.buf[:end])
+	rec.forget(offset)
+	return text
+}
+
+// forget drops the bytes before offset.
+func (rec *recorder) forget(offset int64) {
+	end := min(max(offset-rec.base, 0), int64(len(rec.buf)))
+	rec.buf = append(rec.buf[:0], rec.buf[end:]...)
+	rec.base += end
 }

@@ -47,6 +47,8 @@ type Summary struct {
 	// Acknowledged is the last row such that every row up to it has been
 	// imported or rejected: what the checkpoint records.
 	Acknowledged int
+	// AcknowledgedLine is where row Acknowledged starts in the file.
+	AcknowledgedLine int
 }
 
 // Reject is one line of the rejects file.
@@ -62,6 +64,7 @@ type Reject struct {
 // are to be sent (the others were rejected on reading).
 type batch struct {
 	first, last int
+	lastLine    int
 	rows        []Row
 }
 
@@ -74,7 +77,7 @@ type importer struct {
 
 	mu      sync.Mutex
 	sum     Summary
-	pending map[int]int // a finished batch's first row → its last
+	pending map[int]*batch // finished batches by their first row
 	rejects *json.Encoder
 }
 
@@ -89,7 +92,7 @@ func Import(ctx context.Context, r Reader, cfg ImportConfig) (Summary, error) {
 	defer cancel(nil)
 
 	im := &importer{cfg: cfg, cancel: cancel, sem: make(chan struct{}, cfg.Concurrency),
-		pending: map[int]int{}, rejects: json.NewEncoder(io.Discard)}
+		pending: map[int]*batch{}, rejects: json.NewEncoder(io.Discard)}
 	if cfg.Rejects != nil {
 		im.rejects = json.NewEncoder(cfg.Rejects)
 		im.rejects.SetEscapeHTML(false)
@@ -118,11 +121,11 @@ func (im *importer) resume() error {
 	if !im.cfg.Resume || im.cfg.Checkpoint == "" {
 		return nil
 	}
-	n, err := ReadCheckpoint(im.cfg.Checkpoint)
+	c, err := LoadCheckpoint(im.cfg.Checkpoint)
 	if err != nil {
 		return err
 	}
-	im.sum.Acknowledged = n
+	im.sum.Acknowledged, im.sum.AcknowledgedLine = c.Acknowledged, c.Line
 	return nil
 }
 
@@ -168,7 +171,7 @@ func (im *importer) take(b *batch, row Row) bool {
 	}
 	im.mu.Unlock()
 
-	b.last = row.Seq
+	b.last, b.lastLine = row.Seq, row.Line
 	if row.Err != nil {
 		im.reject(row)
 		return true
@@ -247,20 +250,21 @@ func (im *importer) reject(row Row) {
 func (im *importer) acknowledge(b *batch) {
 	im.mu.Lock()
 	defer im.mu.Unlock()
-	im.pending[b.first] = b.last
+	im.pending[b.first] = b
 
 	moved := false
 	for {
-		last, ok := im.pending[im.sum.Acknowledged+1]
+		done, ok := im.pending[im.sum.Acknowledged+1]
 		if !ok {
 			break
 		}
 		delete(im.pending, im.sum.Acknowledged+1)
-		im.sum.Acknowledged = last
+		im.sum.Acknowledged, im.sum.AcknowledgedLine = done.last, done.lastLine
 		moved = true
 	}
 	if moved && im.cfg.Checkpoint != "" {
-		if err := WriteCheckpoint(im.cfg.Checkpoint, im.sum.Acknowledged); err != nil {
+		c := Checkpoint{Acknowledged: im.sum.Acknowledged, Line: im.sum.AcknowledgedLine}
+		if err := SaveCheckpoint(im.cfg.Checkpoint, c); err != nil {
 			im.cancel(err)
 		}
 	}
@@ -277,8 +281,14 @@ func (im *importer) finish(ctx context.Context, readErr error) (Summary, error) 
 	if err == nil && ctx.Err() != nil {
 		err = context.Cause(ctx)
 	}
-	if err != nil {
-		return im.sum, fmt.Errorf("import stopped after row %d: %w", im.sum.Acknowledged, err)
+	if err == nil {
+		return im.sum, nil
 	}
-	return im.sum, nil
+	// A stop from outside the file (an interrupt, a failing sink) can be
+	// carried on from the checkpoint; a file that cannot be read cannot.
+	if ctx.Err() != nil && im.cfg.Checkpoint != "" {
+		return im.sum, fmt.Errorf("import stopped after row %d: %w; "+
+			"run the same command again with --resume to carry on", im.sum.Acknowledged, err)
+	}
+	return im.sum, fmt.Errorf("import stopped after row %d: %w", im.sum.Acknowledged, err)
 }

@@ -74,7 +74,8 @@ func TestRejects(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Import: %v", err)
 			}
-			want := transfer.Summary{Rows: 6, Imported: 4, Rejected: 2, Acknowledged: 6}
+			want := transfer.Summary{Rows: 6, Imported: 4, Rejected: 2, Acknowledged: 6,
+				AcknowledgedLine: 7}
 			if sum != want {
 				t.Errorf("summary %+v, want %+v", sum, want)
 			}
@@ -151,6 +152,14 @@ func TestResume(t *testing.T) {
 			cancel()
 			if err == nil {
 				t.Fatal("the interrupted import reported no error")
+			}
+			hint := "; run the same command again with --resume to carry on"
+			if !strings.HasPrefix(err.Error(), "import stopped after row 300: ") ||
+				!strings.HasSuffix(err.Error(), hint) {
+				t.Errorf("error %q; want the row and the hint to resume", err)
+			}
+			if c, err := transfer.LoadCheckpoint(checkpoint); err != nil || c.Line != 300 {
+				t.Errorf("checkpoint %+v, %v; want line 300", c, err)
 			}
 			if sum.Acknowledged != 300 {
 				t.Errorf("interrupted import acknowledged %d rows, want 300", sum.Acknowledged)

@@ -175,3 +175,21 @@ func TestReaderSetup(t *testing.T) {
 		}
 	})
 }
+
+func TestCSVRejectsKeepTheirText(t *testing.T) {
+	t.Parallel()
+	data := "\uFEFFidentifier,a,b\r\nm1,1,2\r\nm2,b\"c,y\r\n\"m3\",\"two\nlines\",z\nm4,\"open\n"
+	rows := readAll(t, data, transfer.CSV, transfer.ReadOptions{})
+	want := []string{"m1,1,2", "m2,b\"c,y", "\"m3\",\"two\nlines\",z", "m4,\"open"}
+	if len(rows) != len(want) {
+		t.Fatalf("read %d rows, want %d", len(rows), len(want))
+	}
+	for i, row := range rows {
+		if row.Raw != want[i] {
+			t.Errorf("row %d: raw %q, want %q", i+1, row.Raw, want[i])
+		}
+	}
+	if rows[1].Err == nil || rows[3].Err == nil {
+		t.Errorf("malformed rows were not rejected: %v, %v", rows[1].Err, rows[3].Err)
+	}
+}
