@@ -89,7 +89,7 @@ func (s *Store) Groups(
 func (s *Store) GroupMembers(
 	ctx context.Context, env, group string, p rollcall.PageRequest,
 ) (rollcall.UserPage, error) {
-	after, _, err := decodeCursor(p.Cursor, listMembers)
+	after, _, err := decodeCursor(p.Cursor, membersList(group))
 	if err != nil {
 		return rollcall.UserPage{}, err
 	}
@@ -112,7 +112,7 @@ func (s *Store) GroupMembers(
 		WHERE gm.env = %s AND gm.group_id = %s AND gm.user_id > %s
 		ORDER BY gm.user_id LIMIT %s`,
 		userColumns, q.arg(env), q.arg(group), q.arg(after.After), q.arg(limit+1))
-	return s.userPage(ctx, &q, listMembers, limit)
+	return s.userPage(ctx, &q, membersList(group), limit)
 }
 
 // DeleteGroup removes a group; its memberships go with it by cascade and the

@@ -52,6 +52,12 @@ const (
 	listMembers      = "members"
 )
 
+// membersList names the list of one group's members, so that a cursor of
+// one group's members does not page another's.
+func membersList(group string) string {
+	return listMembers + ":" + group
+}
+
 // cursor is where the next page starts: after the row with this identifier
 // (and, for the updated order, this updated time in microseconds).
 type cursor struct {

@@ -9,17 +9,33 @@ import (
 	"github.com/rollcall/rollcall"
 )
 
-// The orders a cursor can continue.
+// The lists a cursor can continue. A cursor pages only the list that issued
+// it: an identifier taken from one list means nothing in another.
 const (
-	orderIdentifier = "id"
-	orderUpdated    = "upd"
+	listUsers        = "users"
+	listUsersUpdated = "users-updated"
+	listGroups       = "groups"
 )
 
+// usersList names the list of all users in order.
+func usersList(order rollcall.UserOrder) string {
+	if order == rollcall.ByUpdatedDesc {
+		return listUsersUpdated
+	}
+	return listUsers
+}
+
+// membersList names the list of one group's members, so that a cursor of
+// one group's members does not page another's.
+func membersList(group string) string {
+	return "members:" + group
+}
+
 // cursor is where the next page starts: after the row with this identifier
-// (and, in updated order, this updated_at). It travels as base64url JSON;
-// clients must treat it as opaque.
+// (and, in updated order, this updated_at) in the list that issued it. It
+// travels as base64url JSON; clients must treat it as opaque.
 type cursor struct {
-	Order      string `json:"o"`
+	List       string `json:"l"`
 	Identifier string `json:"i"`
 	Updated    int64  `json:"u,omitempty"`
 }
@@ -42,9 +58,9 @@ func encodeCursor(c cursor) (string, error) {
 	return base64.RawURLEncoding.EncodeToString(data), nil
 }
 
-// decodeCursor reads a cursor issued for order. An empty text is the first
-// page; anything this store did not issue for that order is CodeInvalid.
-func decodeCursor(text, order string) (*cursor, error) {
+// decodeCursor reads a cursor issued by list. An empty text is the first
+// page; anything this store did not issue for that list is CodeInvalid.
+func decodeCursor(text, list string) (*cursor, error) {
 	if text == "" {
 		return nil, nil
 	}
@@ -56,7 +72,7 @@ func decodeCursor(text, order string) (*cursor, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var c cursor
-	if err := dec.Decode(&c); err != nil || c.Order != order || c.Identifier == "" {
+	if err := dec.Decode(&c); err != nil || c.List != list || c.Identifier == "" {
 		return nil, badCursor()
 	}
 	return &c, nil

@@ -29,7 +29,7 @@ func (s *Store) Group(ctx context.Context, env, identifier string) (rollcall.Gro
 func (s *Store) Groups(
 	ctx context.Context, env string, p rollcall.PageRequest,
 ) (rollcall.GroupPage, error) {
-	c, err := decodeCursor(p.Cursor, orderIdentifier)
+	c, err := decodeCursor(p.Cursor, listGroups)
 	if err != nil {
 		return rollcall.GroupPage{}, err
 	}
@@ -60,7 +60,7 @@ func finishGroupPage(groups []rollcall.Group, limit int) (rollcall.GroupPage, er
 
 	groups = groups[:limit]
 	last := groups[limit-1].Identifier
-	next, err := encodeCursor(cursor{Order: orderIdentifier, Identifier: last})
+	next, err := encodeCursor(cursor{List: listGroups, Identifier: last})
 	if err != nil {
 		return rollcall.GroupPage{}, err
 	}

@@ -45,7 +45,7 @@ func (s *Store) Users(
 	var page rollcall.UserPage
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		page, err = userPage(ctx, tx, sel, q.Order, q.PageRequest)
+		page, err = userPage(ctx, tx, sel, q.Order, usersList(q.Order), q.PageRequest)
 		return err
 	})
 	return page, err
@@ -64,7 +64,7 @@ func (s *Store) GroupMembers(
 
 		sel := userSelect{from: "memberships m JOIN users u ON u.id = m.user_id",
 			where: []string{"m.group_id = ?"}, args: []any{groupID}}
-		page, err = userPage(ctx, tx, sel, rollcall.ByIdentifier, p)
+		page, err = userPage(ctx, tx, sel, rollcall.ByIdentifier, membersList(group), p)
 		return err
 	})
 	return page, err
@@ -114,15 +114,13 @@ func prefixEnd(p string) (string, bool) {
 	return "", false
 }
 
-// userPage reads one page of sel in order, continuing from p's cursor.
+// userPage reads one page of sel in order, continuing from p's cursor,
+// which list must have issued.
 func userPage(
-	ctx context.Context, tx *sql.Tx, sel userSelect, order rollcall.UserOrder, p rollcall.PageRequest,
+	ctx context.Context, tx *sql.Tx, sel userSelect, order rollcall.UserOrder, list string,
+	p rollcall.PageRequest,
 ) (rollcall.UserPage, error) {
-	name := orderIdentifier
-	if order == rollcall.ByUpdatedDesc {
-		name = orderUpdated
-	}
-	c, err := decodeCursor(p.Cursor, name)
+	c, err := decodeCursor(p.Cursor, list)
 	if err != nil {
 		return rollcall.UserPage{}, err
 	}
@@ -144,20 +142,22 @@ func userPage(
 	if err != nil {
 		return rollcall.UserPage{}, err
 	}
-	return finishUserPage(users, limit, name)
+	return finishUserPage(users, limit, list, order)
 }
 
 // finishUserPage trims the extra row fetched to learn whether another page
 // follows, and makes the cursor that continues after the last user kept.
-func finishUserPage(users []rollcall.User, limit int, order string) (rollcall.UserPage, error) {
+func finishUserPage(
+	users []rollcall.User, limit int, list string, order rollcall.UserOrder,
+) (rollcall.UserPage, error) {
 	if len(users) <= limit {
 		return rollcall.UserPage{Users: users}, nil
 	}
 
 	users = users[:limit]
 	last := users[limit-1]
-	c := cursor{Order: order, Identifier: last.Identifier}
-	if order == orderUpdated {
+	c := cursor{List: list, Identifier: last.Identifier}
+	if order == rollcall.ByUpdatedDesc {
 		c.Updated = millis(last.UpdatedAt)
 	}
 	next, err := encodeCursor(c)

@@ -34,6 +34,7 @@ func Run(t *testing.T, open OpenFunc) {
 	t.Run("Read", h.runRead)
 	t.Run("Delete", h.runDelete)
 	t.Run("Paging", h.runPaging)
+	t.Run("Cursors", h.runCursors)
 	t.Run("Query", h.runQuery)
 	t.Run("Identifiers", h.runIdentifiers)
 	t.Run("Environments", h.runEnvironments)
