@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
+
+	"github.com/rollcall/rollcall"
 
 	"github.com/rollcall/rollcall/transfer"
 )
@@ -21,6 +25,9 @@ func runExport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if err := t.named("export from"); err != nil {
 		return err
 	}
 
@@ -71,12 +78,48 @@ func exportTo(ctx context.Context, env Env, src transfer.Source, f transfer.Form
 	if err != nil {
 		return err
 	}
-	what := "users"
 	if groups {
-		what = "groups"
+		fmt.Fprintf(env.Stderr, "exported %d groups\n", n)
+		return nil
 	}
-	fmt.Fprintf(env.Stderr, "exported %d %s\n", n, what)
-	return nil
+	if n > 0 {
+		fmt.Fprintf(env.Stderr, "exported %d users\n", n)
+		return nil
+	}
+	note, err := emptyNote(ctx, src)
+	fmt.Fprintf(env.Stderr, "exported 0 users: %s\n", note)
+	return err
+}
+
+// emptyNote explains an export without users, which is most often an
+// export from the wrong environment: from a store it names the
+// environments that have keys.
+func emptyNote(ctx context.Context, src transfer.Source) (string, error) {
+	ss, ok := src.(transfer.StoreSource)
+	if !ok {
+		return "the server's environment has no users", nil
+	}
+	note := fmt.Sprintf("environment %q has no users", ss.Env)
+	keys, ok := ss.Store.(rollcall.KeyStore)
+	if !ok {
+		return note, nil
+	}
+	list, err := keys.Keys(ctx)
+	if err != nil {
+		return note, fmt.Errorf("list keys: %w", err)
+	}
+
+	var envs []string
+	for _, k := range list {
+		if !slices.Contains(envs, k.Environment) {
+			envs = append(envs, k.Environment)
+		}
+	}
+	if len(envs) == 0 {
+		return note + " (no environment has keys)", nil
+	}
+	slices.Sort(envs)
+	return fmt.Sprintf("%s (environments with keys: %s)", note, strings.Join(envs, ", ")), nil
 }
 
 func exportAll(ctx context.Context, src transfer.Source, w io.Writer, f transfer.Format,

@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 
@@ -47,11 +49,47 @@ type target struct {
 
 func targetFlags(fs *flag.FlagSet) target {
 	return target{
-		db:  dbFlag(fs),
+		// No default file: an import or export into a store nobody named
+		// would make a new, empty one and look like success.
+		db: fs.String("db", "",
+			"SQLite file, or postgres:// URL for PostgreSQL (env ROLLCALL_DB)"),
 		env: fs.String("env", "default", "environment, with --db"),
 		url: fs.String("url", "", "URL of a running server, instead of --db (env ROLLCALL_URL)"),
 		key: fs.String("key", "", "server API key, with --url (env ROLLCALL_KEY)"),
 	}
+}
+
+// errNoTarget is the usage error of a transfer command that names
+// neither a server nor a store.
+func errNoTarget(verb string) error {
+	return usagef("name where to %s: --url URL (a running server, with --key or ROLLCALL_KEY)"+
+		" or --db PATH (a store file)", verb)
+}
+
+// named checks that the command line or the environment named a target.
+func (t target) named(verb string) error {
+	if *t.url == "" && *t.db == "" {
+		return errNoTarget(verb)
+	}
+	return nil
+}
+
+// describe names the target for a summary: through a server, or an
+// environment of a store.
+func (t target) describe() string {
+	if *t.url != "" {
+		return "through " + *t.url
+	}
+	return fmt.Sprintf("into environment %q of %s", *t.env, redactDB(*t.db))
+}
+
+// redactDB hides the password of a PostgreSQL URL.
+func redactDB(db string) string {
+	u, err := url.Parse(db)
+	if err != nil || u.User == nil {
+		return db
+	}
+	return u.Redacted()
 }
 
 // open runs fn with the sink and source of the target.
@@ -98,6 +136,9 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	if err := parseFlags(fs, args, env, "db", "url", "key"); err != nil {
 		return err
 	}
+	if err := f.named("import"); err != nil {
+		return err
+	}
 	if err := checkImportFiles(fs.Args(), *f.format); err != nil {
 		return err
 	}
@@ -135,17 +176,21 @@ func importFile(ctx context.Context, env Env, f importFlags, sink transfer.Sink,
 	if rejectsPath == "" {
 		rejectsPath = path + ".rejects.jsonl"
 	}
+	earlier, err := earlierRejects(rejectsPath, path+transfer.CheckpointSuffix, *f.resume)
+	if err != nil {
+		return 0, err
+	}
 	rejects, err := openRejects(rejectsPath, *f.resume)
 	if err != nil {
 		return 0, err
 	}
 
 	sum, err := runImportFile(ctx, env, f, sink, in, format, rejects, path)
-	if cerr := closeRejects(rejects, sum.Rejected); cerr != nil && err == nil {
+	if cerr := closeRejects(rejects, sum.Rejected+earlier); cerr != nil && err == nil {
 		err = cerr
 	}
-	printSummary(env.Stderr, path, rejectsPath, sum)
-	return sum.Rejected, err
+	printSummary(env.Stderr, f.describe(), path, rejectsPath, sum, earlier)
+	return sum.Rejected + earlier, err
 }
 
 func runImportFile(ctx context.Context, env Env, f importFlags, sink transfer.Sink, in *os.File,
@@ -265,15 +310,79 @@ func closeRejects(f *os.File, rejected int) error {
 	return nil
 }
 
-func printSummary(w io.Writer, path, rejectsPath string, s transfer.Summary) {
-	fmt.Fprintf(w, "%s: %d rows imported, %d rejected", path, s.Imported, s.Rejected)
+// printSummary prints one file's outcome: where its rows went and what
+// was rejected, in this run and, for a resume, in the runs before it.
+func printSummary(w io.Writer, target, path, rejectsPath string, s transfer.Summary,
+	earlier int) {
+	fmt.Fprintf(w, "%s: imported %s %s, %d rejected", path, rows(s.Imported), target, s.Rejected)
 	if s.Skipped > 0 {
 		fmt.Fprintf(w, ", %d skipped as already done", s.Skipped)
 	}
-	if s.Rejected > 0 {
+	if earlier > 0 {
+		fmt.Fprintf(w, ", %s rejected in an earlier run", rows(earlier))
+	}
+	if s.Rejected+earlier > 0 {
 		fmt.Fprintf(w, " (see %s)", rejectsPath)
 	}
 	fmt.Fprintln(w)
+}
+
+// rows counts rows in words: "1 row", "2 rows".
+func rows(n int) string {
+	if n == 1 {
+		return "1 row"
+	}
+	return fmt.Sprintf("%d rows", n)
+}
+
+// earlierRejects prepares the rejects file of a resume and counts the
+// rejects it keeps: those of rows the checkpoint records as done. The
+// rejects of later rows are dropped, since this run reads those rows
+// again.
+func earlierRejects(rejectsPath, checkpointPath string, resume bool) (int, error) {
+	if !resume {
+		return 0, nil
+	}
+	cp, err := transfer.LoadCheckpoint(checkpointPath)
+	if err != nil {
+		return 0, err
+	}
+	data, err := os.ReadFile(rejectsPath)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read rejects file: %w", err)
+	}
+
+	kept, n := keepRejects(data, cp)
+	if len(kept) == len(data) {
+		return n, nil
+	}
+	if err := os.WriteFile(rejectsPath, kept, 0o644); err != nil {
+		return 0, fmt.Errorf("rewrite rejects file: %w", err)
+	}
+	return n, nil
+}
+
+// keepRejects returns the lines of a rejects file that belong to rows up
+// to the checkpoint, and how many they are. A checkpoint that does not
+// know its line (written by an older version) keeps every line.
+func keepRejects(data []byte, cp transfer.Checkpoint) ([]byte, int) {
+	var kept []byte
+	n := 0
+	for line := range strings.Lines(string(data)) {
+		var r transfer.Reject
+		if json.Unmarshal([]byte(line), &r) != nil {
+			continue
+		}
+		if cp.Acknowledged == 0 || cp.Line > 0 && r.Line > cp.Line {
+			continue
+		}
+		kept = append(kept, line...)
+		n++
+	}
+	return kept, n
 }
 
 func fileSize(f *os.File) int64 {

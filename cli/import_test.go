@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/rollcall/rollcall/cli"
+	"github.com/rollcall/rollcall/transfer"
 )
 
 func TestImportChecksArgumentsFirst(t *testing.T) {
@@ -63,4 +64,93 @@ func writeTestFile(t testing.TB, path, data string) {
 	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestTransferNeedsATarget(t *testing.T) {
+	t.Parallel()
+	users := filepath.Join(t.TempDir(), "users.csv")
+	writeTestFile(t, users, "identifier\nu1\n")
+
+	for _, c := range []struct{ name, verb string }{
+		{"import", "import"}, {"export", "export from"},
+	} {
+		t.Run(c.name+" without --url or --db", func(t *testing.T) {
+			t.Parallel()
+			args := []string{c.name}
+			if c.name == "import" {
+				args = append(args, users)
+			}
+			r := run(t, nil, args...)
+			want := "name where to " + c.verb + ": --url URL (a running server, with --key or " +
+				"ROLLCALL_KEY) or --db PATH (a store file)"
+			if r.code != cli.ExitUsage || !strings.Contains(r.stderr, want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, cli.ExitUsage, want)
+			}
+		})
+	}
+
+	t.Run("ROLLCALL_DB names the store", func(t *testing.T) {
+		t.Parallel()
+		db := tempDB(t)
+		r := run(t, map[string]string{"ROLLCALL_DB": db}, "import", users)
+		want := `imported 1 row into environment "default" of ` + db + ", 0 rejected"
+		if r.code != cli.ExitOK || !strings.Contains(r.stderr, want) {
+			t.Errorf("exit %d, stderr %q; want 0 and %q", r.code, r.stderr, want)
+		}
+	})
+}
+
+func TestExportOfAnEmptyEnvironment(t *testing.T) {
+	t.Parallel()
+	db := tempDB(t)
+	mustRun(t, "keys", "create", "--db", db, "--env", "staging", "--kind", "server")
+	mustRun(t, "keys", "create", "--db", db, "--env", "default", "--kind", "browser")
+	out := filepath.Join(t.TempDir(), "out.jsonl")
+
+	r := mustRun(t, "export", "--db", db, "--env", "production", "--output", out)
+	want := `exported 0 users: environment "production" has no users ` +
+		"(environments with keys: default, staging)"
+	if !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr %q; want %q", r.stderr, want)
+	}
+}
+
+func TestResumeCountsEarlierRejects(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	users := filepath.Join(dir, "users.csv")
+	writeTestFile(t, users, "identifier,a\nu1,1\n,2\nu3,3\nu4,4,extra\nu5,5\n")
+	rejects := users + ".rejects.jsonl"
+	db := tempDB(t)
+
+	t.Run("a resume after a finished import", func(t *testing.T) {
+		run(t, nil, "import", "--db", db, users)
+		r := run(t, nil, "import", "--db", db, "--resume", users)
+		want := "0 rejected, 5 skipped as already done, 2 rows rejected in an earlier run" +
+			" (see " + rejects + ")"
+		if r.code != cli.ExitRejected || !strings.Contains(r.stderr, want) {
+			t.Errorf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, cli.ExitRejected, want)
+		}
+	})
+
+	t.Run("a resume reads rejects past the checkpoint again", func(t *testing.T) {
+		// As if the run stopped after row 3 (line 4) with both rejects written.
+		cp := users + transfer.CheckpointSuffix
+		if err := transfer.SaveCheckpoint(cp, transfer.Checkpoint{Acknowledged: 3, Line: 4}); err != nil {
+			t.Fatal(err)
+		}
+		r := run(t, nil, "import", "--db", db, "--resume", users)
+		want := "imported 1 row into environment \"default\" of " + db +
+			", 1 rejected, 3 skipped as already done, 1 row rejected in an earlier run"
+		if r.code != cli.ExitRejected || !strings.Contains(r.stderr, want) {
+			t.Errorf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, cli.ExitRejected, want)
+		}
+		data, err := os.ReadFile(rejects)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(string(data), "\n"); n != 2 {
+			t.Errorf("the rejects file has %d lines, want 2:\n%s", n, data)
+		}
+	})
 }

@@ -46,7 +46,8 @@ func TestCommandLine(t *testing.T) {
 		if code != cli.ExitRejected {
 			t.Errorf("exit %d, want %d for rejected rows", code, cli.ExitRejected)
 		}
-		if !strings.Contains(stderr, "2 rows imported, 1 rejected") {
+		want := csvPath + `: imported 2 rows into environment "test" of ` + db + ", 1 rejected (see "
+		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks the summary:\n%s", stderr)
 		}
 		data, err := os.ReadFile(csvPath + ".rejects.jsonl")
@@ -101,8 +102,12 @@ func TestCommandLine(t *testing.T) {
 
 		jsonl := filepath.Join(dir, "users.jsonl")
 		writeFile(t, jsonl, string(lines(150)))
-		if code, _, stderr := run(t, "import", "--url", url, "--key", key, jsonl); code != 0 {
-			t.Fatalf("import: exit %d\n%s", code, stderr)
+		code, _, importErr := run(t, "import", "--url", url, "--key", key, jsonl)
+		if code != 0 {
+			t.Fatalf("import: exit %d\n%s", code, importErr)
+		}
+		if want := "imported 150 rows through " + url + ", 0 rejected"; !strings.Contains(importErr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, importErr)
 		}
 		code, out, stderr := run(t, "export", "--url", url, "--key", key)
 		if code != 0 || strings.Count(out, "\n") != 150 {
