@@ -39,7 +39,8 @@ type Config struct {
 	KeyCacheTTL time.Duration
 	// RequestTimeout bounds how long a request may wait on the store, so a
 	// database that stops answering cannot hold connections forever; 0
-	// means DefaultRequestTimeout.
+	// means DefaultRequestTimeout. The time a client takes to send its body
+	// does not count: the http.Server's ReadTimeout bounds that.
 	RequestTimeout time.Duration
 }
 
@@ -132,10 +133,16 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !a.match(sw, r, ex) {
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), a.timeout)
-	defer cancel()
-	ctx = context.WithValue(ctx, exchangeKey{}, ex)
+	ctx := context.WithValue(r.Context(), exchangeKey{}, ex)
 	a.mux.ServeHTTP(sw, r.WithContext(ctx))
+}
+
+// bounded returns r with a context that ends after the request timeout.
+// The timeout bounds the store's work, not the client's upload, so routes
+// with a body start it only once the body is read.
+func (a *API) bounded(r *http.Request) (*http.Request, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(r.Context(), a.timeout)
+	return r.WithContext(ctx), cancel
 }
 
 // finish logs the request's one line and counts it.

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -36,7 +37,8 @@ func (a *API) admit(
 		w.Header().Del("Access-Control-Allow-Origin")
 		w.Header().Del("Access-Control-Expose-Headers")
 		return rollcall.APIKey{}, rollcall.Errorf(rollcall.CodeForbidden,
-			"the origin %.100q is not on this browser key's list of allowed origins", origin)
+			"the origin %s is not on this browser key's list of allowed origins",
+			rollcall.QuoteID(origin))
 	}
 	if err := a.limiter.allow(w, key.Prefix); err != nil {
 		return rollcall.APIKey{}, err
@@ -92,7 +94,7 @@ func presentedSecret(r *http.Request) (string, error) {
 	}
 
 	fromAuth, err := authorizationSecret(r, auths[0])
-	if len(headerKeys) == 0 || headerKeys[0] == "" {
+	if len(headerKeys) == 0 || headerKeys[0] == "" || isSeveralKeys(err) {
 		return fromAuth, err
 	}
 	// An Authorization header that carries no rollcall key may be meant for
@@ -112,17 +114,37 @@ func authorizationSecret(r *http.Request, auth string) (string, error) {
 		return strings.TrimSpace(token), nil
 	}
 	if user, pass, ok := r.BasicAuth(); ok {
-		if user == "" {
-			return pass, nil
-		}
-		return user, nil
+		return basicSecret(user, pass)
 	}
 	return "", rollcall.Errorf(rollcall.CodeUnauthorized,
 		"the Authorization header must be Bearer KEY or Basic with the key as the user name")
 }
 
+// basicSecret picks the key out of Basic credentials: the user name, or the
+// password when the user name is empty. Two different keys, one in each,
+// are refused: which one the client meant is unknown.
+func basicSecret(user, pass string) (string, error) {
+	if user == "" {
+		return pass, nil
+	}
+	_, userIsKey := rollcall.SecretPrefix(user)
+	_, passIsKey := rollcall.SecretPrefix(pass)
+	if userIsKey && passIsKey && user != pass {
+		return "", errSeveralKeys()
+	}
+	return user, nil
+}
+
+// severalKeys is the details of a request that presents several keys.
+const severalKeys = "send one API key, not several"
+
 func errSeveralKeys() error {
-	return rollcall.Errorf(rollcall.CodeUnauthorized, "send one API key, not several")
+	return &rollcall.Error{Code: rollcall.CodeUnauthorized, Details: severalKeys}
+}
+
+func isSeveralKeys(err error) bool {
+	var e *rollcall.Error
+	return errors.As(err, &e) && e.Details == severalKeys
 }
 
 // keyCache remembers key lookups for a while, so a busy deployment does not

@@ -103,6 +103,13 @@ func TestSeveralKeysAreRefused(t *testing.T) {
 			{"Authorization", "Bearer " + f.server}}, false},
 		{"x-api-key and the same bearer",
 			[][2]string{{"X-Api-Key", f.server}, {"Authorization", "Bearer " + f.server}}, true},
+		{"basic with a key in each half", [][2]string{{"Authorization", "Basic " +
+			base64.StdEncoding.EncodeToString([]byte(f.server+":"+other))}}, false},
+		{"x-api-key and basic with a key in each half", [][2]string{{"X-Api-Key", f.server},
+			{"Authorization", "Basic " +
+				base64.StdEncoding.EncodeToString([]byte(f.server+":"+other))}}, false},
+		{"basic with the same key in both halves", [][2]string{{"Authorization", "Basic " +
+			base64.StdEncoding.EncodeToString([]byte(f.server+":"+f.server))}}, true},
 		{"x-api-key and a proxy's basic", [][2]string{{"X-Api-Key", f.server},
 			{"Authorization", "Basic " + base64.StdEncoding.EncodeToString([]byte("ops:pw"))}}, true},
 	}

@@ -212,7 +212,7 @@ func (a *API) deleteMembership(w http.ResponseWriter, r *http.Request, key rollc
 }
 
 // missingMembership says which of user, group and their membership does not
-// exist, quoting the identifiers no longer than maxEchoBytes. The store's
+// exist, quoting at most 100 bytes of each identifier. The store's
 // own details may quote them whole.
 func (a *API) missingMembership(ctx context.Context, env, user, group string) error {
 	if _, err := a.store.User(ctx, env, user); err != nil {
@@ -222,7 +222,7 @@ func (a *API) missingMembership(ctx context.Context, env, user, group string) er
 		return notFound(err, "group", group, "read group")
 	}
 	return rollcall.Errorf(rollcall.CodeNotFound, "user %s is not a member of group %s",
-		quoteID(user), quoteID(group))
+		rollcall.QuoteID(user), rollcall.QuoteID(group))
 }
 
 // pageRequest reads the limit and cursor query parameters. An empty limit

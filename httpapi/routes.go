@@ -31,7 +31,10 @@ type route struct {
 	// cors routes answer browsers: they echo an allowed Origin.
 	cors bool
 	// batch routes name the faulty item in their error details.
-	batch  bool
+	batch bool
+	// body routes read a request body; their handlers start the request
+	// timeout once it is read.
+	body   bool
 	handle handler
 }
 
@@ -54,7 +57,7 @@ func (a *API) routes() []route {
 		{pattern: "POST /identify/segment", handle: a.identifySegment},
 	}
 	for i := range rts {
-		rts[i].access, rts[i].cors = writer, true
+		rts[i].access, rts[i].cors, rts[i].body = writer, true, true
 	}
 	for _, p := range identifyPaths() {
 		rts = append(rts, route{pattern: "OPTIONS " + p, cors: true, handle: preflight})
@@ -84,14 +87,36 @@ func (a *API) serveRoute(rt route) http.Handler {
 			allowOrigin(w, r)
 		}
 
-		key, err := a.admit(w, r, rt, ex)
+		key, err := a.admitBounded(w, r, rt, ex)
 		if err == nil {
-			err = rt.handle(w, r, key)
+			err = a.handleBounded(w, r, rt, key)
 		}
 		if err != nil {
 			a.writeError(w, ex, err, rt.batch)
 		}
 	})
+}
+
+// admitBounded runs admit within the request timeout.
+func (a *API) admitBounded(
+	w http.ResponseWriter, r *http.Request, rt route, ex *exchange,
+) (rollcall.APIKey, error) {
+	r, cancel := a.bounded(r)
+	defer cancel()
+	return a.admit(w, r, rt, ex)
+}
+
+// handleBounded runs rt's handler within the request timeout, or leaves
+// the timeout to a handler that first reads a body.
+func (a *API) handleBounded(
+	w http.ResponseWriter, r *http.Request, rt route, key rollcall.APIKey,
+) error {
+	if rt.body {
+		return rt.handle(w, r, key)
+	}
+	r, cancel := a.bounded(r)
+	defer cancel()
+	return rt.handle(w, r, key)
 }
 
 // match finds the route of r and records its pattern. When there is none it

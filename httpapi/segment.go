@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"encoding/json"
+
 	"github.com/rollcall/rollcall"
 )
 
@@ -80,4 +82,29 @@ func segmentTraits(event map[string]any, limits rollcall.Limits) (rollcall.Prope
 		return nil, prefixed(err, "traits: ")
 	}
 	return traits, nil
+}
+
+// segmentIgnored reports whether data, a body that strict decoding
+// refused, still reads as an event that is acknowledged and ignored: a
+// track, page, screen or alias, or an identify without userId. It decodes
+// leniently (encoding/json turns invalid text into U+FFFD), and it matches
+// field names exactly, as the strict path does.
+func segmentIgnored(data []byte) bool {
+	var event map[string]json.RawMessage
+	if err := json.Unmarshal(data, &event); err != nil {
+		return false
+	}
+	var kind string
+	if err := json.Unmarshal(event["type"], &kind); err != nil {
+		return false
+	}
+
+	switch kind {
+	case "track", "page", "screen", "alias":
+		return true
+	case "identify":
+		userID, ok := event["userId"]
+		return !ok || string(userID) == "null"
+	}
+	return false
 }
