@@ -30,9 +30,12 @@ type writeRequest struct {
 // commit). Each write runs under its own SAVEPOINT, so a write that fails is
 // undone alone and the others still commit.
 type committer struct {
-	db        *sql.DB
-	sp        savepoints
-	queue     chan *writeRequest // unbuffered: a pending write is a blocked sender
+	db    *sql.DB
+	sp    savepoints
+	queue chan *writeRequest // unbuffered: a pending write is a blocked sender
+	// restart asks for a checkpoint on the writer between transactions;
+	// see checkpointer.
+	restart   chan struct{}
 	closed    chan struct{}
 	finished  chan struct{}
 	closeOnce sync.Once
@@ -50,6 +53,7 @@ func newCommitter(db *sql.DB, sp savepoints) *committer {
 		db:       db,
 		sp:       sp,
 		queue:    make(chan *writeRequest),
+		restart:  make(chan struct{}, 1),
 		closed:   make(chan struct{}),
 		finished: make(chan struct{}),
 	}
@@ -72,6 +76,15 @@ func (c *committer) write(ctx context.Context, fn writeFunc) error {
 	return <-req.done
 }
 
+// checkpoint asks the committer to run a checkpoint on the writer before
+// its next transaction, unless one is already asked for.
+func (c *committer) checkpoint() {
+	select {
+	case c.restart <- struct{}{}:
+	default:
+	}
+}
+
 // close stops the committer after the transaction in progress, if any.
 func (c *committer) close() {
 	c.closeOnce.Do(func() { close(c.closed) })
@@ -84,6 +97,9 @@ func (c *committer) run() {
 		select {
 		case <-c.closed:
 			return
+		case <-c.restart:
+			// Errors are the checkpointer's to retry; the WAL loses nothing.
+			_, _ = c.db.ExecContext(context.Background(), checkpointSQL)
 		case req := <-c.queue:
 			// Writers that are ready to run get the chance to join before
 			// the group closes: under load this turns many one-write

@@ -29,6 +29,7 @@ type Store struct {
 	reader  *sql.DB // a pool of query-only connections
 	stmts   *writeStmts
 	commits *committer
+	checkpt *checkpointer
 	keys    *keyCache
 	limits  rollcall.Limits
 }
@@ -70,8 +71,16 @@ func Open(path string, limits rollcall.Limits) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
+	checkpt, err := openDB(connector{drv, path + "?" + commonParams().Encode()}, 1)
+	if err != nil {
+		reader.Close()
+		stmts.close()
+		writer.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
 	s := &Store{writer: writer, reader: reader, stmts: stmts, keys: keys, limits: limits}
 	s.commits = newCommitter(writer, stmts.savepoints)
+	s.checkpt = startCheckpointer(checkpt, s.commits)
 	return s, nil
 }
 
@@ -89,6 +98,8 @@ func commonParams() url.Values {
 func writerParams() url.Values {
 	q := commonParams()
 	q.Add("_pragma", "journal_mode(WAL)")
+	// The checkpointer copies the WAL back from its own connection.
+	q.Add("_pragma", "wal_autocheckpoint(0)")
 	q.Set("_txlock", "immediate")
 	return q
 }
@@ -128,7 +139,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // connection also checkpoints the WAL into the main file.
 func (s *Store) Close() error {
 	s.commits.close()
-	return errors.Join(s.stmts.close(), s.reader.Close(), s.writer.Close())
+	return errors.Join(s.checkpt.close(), s.stmts.close(), s.reader.Close(), s.writer.Close())
 }
 
 // write runs fn in an IMMEDIATE transaction on the writer connection and
