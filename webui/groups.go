@@ -57,7 +57,7 @@ func (ui *UI) groupPage(w http.ResponseWriter, r *http.Request, s session) error
 	g, err := ui.store.Group(r.Context(), s.env, id)
 	if rollcall.ErrorCode(err) == rollcall.CodeNotFound {
 		return &pageError{http.StatusNotFound, fmt.Sprintf(
-			"There is no group %q in the environment %s.", id, s.env)}
+			"There is no group %s in the environment %s.", rollcall.QuoteID(id), s.env)}
 	}
 	if err != nil {
 		return fmt.Errorf("read group: %w", err)

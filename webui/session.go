@@ -35,6 +35,19 @@ const maxFormBytes = 16 << 10
 // tampered, expired, or its key revoked or gone.
 var errNoSession = errors.New("no valid session")
 
+// The sessions that ended for a reason the sign-in page gives. Both are
+// errNoSession too, and reported only for a cookie whose MAC holds.
+var (
+	errSessionExpired = fmt.Errorf("%w: it expired", errNoSession)
+	errSessionRevoked = fmt.Errorf("%w: its key was revoked", errNoSession)
+)
+
+// Reasons in the sign-in page's query, for a session that ended.
+const (
+	endedExpired = "expired"
+	endedRevoked = "revoked"
+)
+
 // session is a signed-in person's access. Everything it reaches belongs to
 // the environment of the key that signed in.
 type session struct {
@@ -103,7 +116,7 @@ func (ui *UI) session(r *http.Request) (session, error) {
 		return session{}, errNoSession
 	}
 	c, ok := parseSession(cookie.Value)
-	if !ok || c.expiry <= ui.now().Unix() {
+	if !ok {
 		return session{}, errNoSession
 	}
 
@@ -115,9 +128,13 @@ func (ui *UI) session(r *http.Request) (session, error) {
 		return session{}, fmt.Errorf("look up session key: %w", err)
 	}
 
-	if !hmac.Equal(c.sum, mac(key.Hash, "session", c)) || key.Revoked() ||
-		key.Kind != rollcall.KeyServer {
+	switch {
+	case !hmac.Equal(c.sum, mac(key.Hash, "session", c)) || key.Kind != rollcall.KeyServer:
 		return session{}, errNoSession
+	case key.Revoked():
+		return session{}, errSessionRevoked
+	case c.expiry <= ui.now().Unix():
+		return session{}, errSessionExpired
 	}
 	csrf := base64.RawURLEncoding.EncodeToString(mac(key.Hash, "csrf", c))
 	return session{prefix: c.prefix, env: key.Environment, csrf: csrf}, nil
@@ -182,7 +199,7 @@ func (ui *UI) withSession(h sessionHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s, err := ui.session(r)
 		if errors.Is(err, errNoSession) {
-			ui.requireSignIn(w, r)
+			ui.requireSignIn(w, r, err)
 			return
 		}
 		if err != nil {
@@ -206,8 +223,9 @@ func (ui *UI) withSession(h sessionHandler) http.HandlerFunc {
 }
 
 // requireSignIn sends a person without a session to the sign-in page,
-// which brings them back to the page they asked for.
-func (ui *UI) requireSignIn(w http.ResponseWriter, r *http.Request) {
+// which says why the session ended, when it knows, and brings them back to
+// the page they asked for.
+func (ui *UI) requireSignIn(w http.ResponseWriter, r *http.Request, why error) {
 	if _, err := r.Cookie(sessionCookie); err == nil {
 		http.SetCookie(w, ui.cookie(sessionCookie, "", -1))
 	}
@@ -220,7 +238,14 @@ func (ui *UI) requireSignIn(w http.ResponseWriter, r *http.Request) {
 	if r.URL.RawQuery != "" {
 		next += "?" + r.URL.RawQuery
 	}
-	http.Redirect(w, r, "/ui/signin?next="+url.QueryEscape(next), http.StatusSeeOther)
+	v := url.Values{"next": {next}}
+	switch why {
+	case errSessionExpired:
+		v.Set("ended", endedExpired)
+	case errSessionRevoked:
+		v.Set("ended", endedRevoked)
+	}
+	http.Redirect(w, r, "/ui/signin?"+v.Encode(), http.StatusSeeOther)
 }
 
 // safeNext keeps a return path only when it stays on these pages.

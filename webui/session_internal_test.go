@@ -3,8 +3,10 @@ package webui
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,9 +55,26 @@ func TestSessionExpiry(t *testing.T) {
 			if c.ok && (err != nil || s.env != "production") {
 				t.Errorf("session refused: %v", err)
 			}
-			if !c.ok && !errors.Is(err, errNoSession) {
-				t.Errorf("expired session accepted (err %v)", err)
+			if !c.ok && !errors.Is(err, errSessionExpired) {
+				t.Errorf("expired session: err %v, want %v", err, errSessionExpired)
 			}
 		})
 	}
+
+	t.Run("the sign-in page says it expired", func(t *testing.T) {
+		later := New(Config{Store: store})
+		later.now = func() time.Time { return time.Now().Add(9 * time.Hour) }
+		rec := httptest.NewRecorder()
+		later.ServeHTTP(rec, req)
+		loc := rec.Header().Get("Location")
+		if rec.Code != http.StatusSeeOther || !strings.Contains(loc, "ended=expired") {
+			t.Fatalf("status %d, Location %q; want a redirect naming the expiry", rec.Code, loc)
+		}
+
+		rec = httptest.NewRecorder()
+		later.ServeHTTP(rec, httptest.NewRequest("GET", loc, nil))
+		if want := "Your session expired; sign in again."; !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("sign-in page lacks %q:\n%s", want, rec.Body)
+		}
+	})
 }

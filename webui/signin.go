@@ -28,8 +28,13 @@ func (ui *UI) signInForm(w http.ResponseWriter, r *http.Request) {
 	}
 
 	body := signInBody{Next: next}
-	if r.URL.Query().Has("signedout") {
+	switch {
+	case r.URL.Query().Has("signedout"):
 		body.Notice = "You are signed out."
+	case r.URL.Query().Get("ended") == endedRevoked:
+		body.Notice = "Your session ended: the key was revoked."
+	case r.URL.Query().Get("ended") == endedExpired:
+		body.Notice = "Your session expired; sign in again."
 	}
 	ui.showSignIn(w, r, http.StatusOK, body)
 }
@@ -99,8 +104,9 @@ func (ui *UI) checkKey(r *http.Request, secret string) (rollcall.APIKey, error) 
 	unknown := &pageError{http.StatusUnauthorized,
 		"This key is not known to this server. Check that you copied the whole key."}
 	prefix, ok := rollcall.SecretPrefix(secret)
-	if !ok {
-		return rollcall.APIKey{}, unknown
+	if !ok || !keyShaped(secret) {
+		return rollcall.APIKey{}, &pageError{http.StatusUnauthorized, "That is not a rollcall " +
+			"key: server keys start with rcs_ and are 44 characters long."}
 	}
 
 	key, err := ui.store.KeyByPrefix(r.Context(), prefix)
@@ -128,4 +134,15 @@ func (ui *UI) signOut(w http.ResponseWriter, r *http.Request, _ session) error {
 	http.SetCookie(w, ui.cookie(sessionCookie, "", -1))
 	http.Redirect(w, r, "/ui/signin?signedout=1", http.StatusSeeOther)
 	return nil
+}
+
+// keyShaped reports whether every character after a secret's tag is one a
+// key can hold; SecretPrefix has checked the tag and the length.
+func keyShaped(secret string) bool {
+	for _, c := range secret[len("rcs_"):] {
+		if !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
+			return false
+		}
+	}
+	return true
 }

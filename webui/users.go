@@ -39,7 +39,7 @@ func (ui *UI) usersPage(w http.ResponseWriter, r *http.Request, s session) error
 		return fmt.Errorf("list users: %w", err)
 	}
 
-	body := usersBody{Search: search, Rows: userRows(page.Users), Deleted: q.Get("deleted")}
+	body := usersBody{Search: search, Rows: userRows(page.Users), Deleted: ui.takeNotice(w, r, s)}
 	if page.NextCursor != "" {
 		body.Next = listLink("/ui/users", search, page.NextCursor)
 	}
@@ -93,7 +93,8 @@ func (ui *UI) user(r *http.Request, s session) (rollcall.User, error) {
 	u, err := ui.store.User(r.Context(), s.env, id)
 	if rollcall.ErrorCode(err) == rollcall.CodeNotFound {
 		return u, &pageError{http.StatusNotFound, fmt.Sprintf(
-			"There is no user %q in the environment %s. It may have been deleted.", id, s.env)}
+			"There is no user %s in the environment %s. It may have been deleted.",
+			rollcall.QuoteID(id), s.env)}
 	}
 	if err != nil {
 		return u, fmt.Errorf("read user: %w", err)
@@ -116,7 +117,8 @@ func (ui *UI) deleteUser(w http.ResponseWriter, r *http.Request, s session) erro
 	err := ui.store.DeleteUser(r.Context(), s.env, id)
 	if rollcall.ErrorCode(err) == rollcall.CodeNotFound {
 		return &pageError{http.StatusNotFound, fmt.Sprintf(
-			"There is no user %q in the environment %s: it may have been deleted already.", id, s.env)}
+			"There is no user %s in the environment %s: it may have been deleted already.",
+			rollcall.QuoteID(id), s.env)}
 	}
 	if err != nil {
 		return fmt.Errorf("delete user: %w", err)
@@ -124,6 +126,7 @@ func (ui *UI) deleteUser(w http.ResponseWriter, r *http.Request, s session) erro
 
 	ui.logger.InfoContext(r.Context(), "user deleted from the web pages",
 		"environment", s.env, "key", s.prefix)
-	http.Redirect(w, r, "/ui/users?deleted="+url.QueryEscape(id), http.StatusSeeOther)
+	http.SetCookie(w, ui.cookie(deletedCookie, signNotice(s, id), 60))
+	http.Redirect(w, r, "/ui/users", http.StatusSeeOther)
 	return nil
 }

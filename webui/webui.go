@@ -120,6 +120,14 @@ func (ui *UI) serveByID(w http.ResponseWriter, r *http.Request) bool {
 			ui.notFound(w, r)
 			return true
 		}
+		if err := rollcall.ValidateIdentifier(id); err != nil {
+			// The details name the problem, never the identifier, which
+			// may be any length.
+			ui.renderError(w, r, nil, http.StatusBadRequest,
+				"This address does not name a valid identifier: "+
+					rollcall.ErrorDetails(err, false)+".")
+			return true
+		}
 		r.SetPathValue("id", id)
 		rt.handle(w, r)
 		return true

@@ -184,6 +184,27 @@ func TestIdentifierPaths(t *testing.T) {
 	}
 }
 
+func TestInvalidIdentifierPaths(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	secret := f.createKey(t, "production", rollcall.KeyServer)
+	b := f.browser(t)
+	b.mustSignIn(t, secret)
+
+	long := strings.Repeat("a", 20000)
+	for _, path := range []string{"/ui/users/" + long, "/ui/groups/" + long,
+		"/ui/delete/users/" + long, "/ui/users/%20"} {
+		t.Run(path[:min(len(path), 30)], func(t *testing.T) {
+			p := b.get(t, path)
+			wantStatus(t, p, http.StatusBadRequest)
+			wantContains(t, p, "This address does not name a valid identifier: identifier")
+			if strings.Contains(p.body, strings.Repeat("a", 200)) {
+				t.Errorf("the page repeats the identifier: %d bytes", len(p.body))
+			}
+		})
+	}
+}
+
 // htmlText escapes text as html/template does in element content.
 func htmlText(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;",
@@ -212,7 +233,10 @@ func TestSignInFailures(t *testing.T) {
 		says   string
 	}{
 		{"empty", "", http.StatusBadRequest, "Enter a server key"},
-		{"garbage", "hello", http.StatusUnauthorized, "not known"},
+		{"garbage", "hello", http.StatusUnauthorized, "That is not a rollcall key: server keys " +
+			"start with rcs_ and are 44 characters long."},
+		{"a key's length with a stray character", good[:43] + "!", http.StatusUnauthorized,
+			"That is not a rollcall key"},
 		{"unknown key with a known prefix", unknown, http.StatusUnauthorized, "not known"},
 		{"revoked key", revoked, http.StatusUnauthorized, "revoked"},
 		{"browser key", browserKey, http.StatusForbidden, "Browser keys cannot sign in"},
@@ -359,7 +383,17 @@ func TestSessionLifecycle(t *testing.T) {
 		if err := f.store.RevokeKey(context.Background(), prefix); err != nil {
 			t.Fatal(err)
 		}
-		wantStatus(t, b.get(t, "/ui/users"), http.StatusSeeOther)
+		p := b.get(t, "/ui/users")
+		wantStatus(t, p, http.StatusSeeOther)
+		signIn := b.get(t, p.header.Get("Location"))
+		wantContains(t, signIn, "Your session ended: the key was revoked.")
+	})
+	t.Run("the sign-in page tells how sessions end", func(t *testing.T) {
+		p := f.browser(t).get(t, "/ui/signin")
+		wantContains(t, p, "looked up again on every request", "revoking it ends the session")
+		if strings.Contains(p.body, "checked once") {
+			t.Errorf("the sign-in page says the key is checked once")
+		}
 	})
 	t.Run("sign-out clears the cookie", func(t *testing.T) {
 		b := f.browser(t)
@@ -456,6 +490,16 @@ func TestDeleteUser(t *testing.T) {
 		wantContains(t, list, "gone/soon</strong> was deleted")
 		if len(userLinks(list.body)) != 0 {
 			t.Errorf("the list still links users: %q", userLinks(list.body))
+		}
+		if again := b.get(t, "/ui/users"); strings.Contains(again.body, "was deleted") {
+			t.Errorf("the notice was shown twice")
+		}
+	})
+	t.Run("a link cannot announce a deletion", func(t *testing.T) {
+		p := b.get(t, "/ui/users?deleted="+url.QueryEscape("everyone; call 555-0100"))
+		wantStatus(t, p, http.StatusOK)
+		if strings.Contains(p.body, "was deleted") || strings.Contains(p.body, "555-0100") {
+			t.Errorf("the list shows a notice from its link:\n%s", p.body)
 		}
 	})
 	t.Run("twice is a 404", func(t *testing.T) {
