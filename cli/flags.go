@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // usageError is a mistake in how a command was called; Main answers it with
@@ -71,10 +72,13 @@ func (s flagSources) name(flagName string) string {
 // environment set.
 func parseFlagSources(fs *flag.FlagSet, args []string, env Env,
 	fromEnv ...string) (flagSources, error) {
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(env.Stdout)
 			fs.Usage()
+			return nil, err
+		}
+		if isUsage(err) {
 			return nil, err
 		}
 		return nil, &usageError{msg: err.Error()}
@@ -89,11 +93,94 @@ func parseFlagSources(fs *flag.FlagSet, args []string, env Env,
 			continue
 		}
 		if err := fs.Set(name, value); err != nil {
-			return nil, usagef("invalid value %q for %s: %v", value, envName(name), err)
+			return nil, badValue(fs.Lookup(name), envName(name)+" (for --"+name+")", value, err)
 		}
 		sources[name] = true
 	}
 	return sources, nil
+}
+
+// parseArgs is fs.Parse, except that a value a flag refuses is a usage
+// error that says what the flag expects. The flag package's own message
+// says only "parse error".
+func parseArgs(fs *flag.FlagSet, args []string) error {
+	var refused refusal
+	originals := map[string]flag.Value{}
+	fs.VisitAll(func(f *flag.Flag) {
+		originals[f.Name] = f.Value
+		f.Value = &recordingValue{Value: f.Value, name: f.Name, refused: &refused}
+	})
+	err := fs.Parse(args)
+	// The plain values go back, so that help and later Sets see them.
+	fs.VisitAll(func(f *flag.Flag) { f.Value = originals[f.Name] })
+
+	if err != nil && refused.name != "" {
+		return badValue(fs.Lookup(refused.name), "--"+refused.name, refused.value, refused.err)
+	}
+	return err
+}
+
+// refusal is the first value a flag refused while parsing.
+type refusal struct {
+	name, value string
+	err         error
+}
+
+// recordingValue wraps a flag's value to record a value it refuses.
+type recordingValue struct {
+	flag.Value
+	name    string
+	refused *refusal
+}
+
+// Set sets the wrapped value and records a refusal.
+func (v *recordingValue) Set(s string) error {
+	err := v.Value.Set(s)
+	if err != nil && v.refused.name == "" {
+		*v.refused = refusal{name: v.name, value: s, err: err}
+	}
+	return err
+}
+
+// IsBoolFlag keeps a boolean flag usable without a value.
+func (v *recordingValue) IsBoolFlag() bool {
+	b, ok := v.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+// badValue is the usage error for value refused by f, which where names
+// ("--max-body", "ROLLCALL_MAX_BODY (for --max-body)").
+func badValue(f *flag.Flag, where, value string, err error) error {
+	if want := expectedValue(f); want != "" {
+		return usagef("%s must be %s, not %q", where, want, value)
+	}
+	return usagef("%s: invalid value %q: %v", where, value, err)
+}
+
+// expectedValue says what kind of value f takes, or "" for a flag with its
+// own checks.
+func expectedValue(f *flag.Flag) string {
+	switch f.Name {
+	case "rate-limit":
+		return "a number of requests per second"
+	case "max-body", "max-batch-body", "max-property-bytes":
+		return "a whole number of bytes"
+	}
+	getter, ok := f.Value.(flag.Getter)
+	if !ok {
+		return ""
+	}
+	switch getter.Get().(type) {
+	case bool:
+		return "true or false"
+	case time.Duration:
+		return "a duration such as 30s, 1m30s or 500ms"
+	case float64:
+		return "a number"
+	case int, int64, uint, uint64:
+		return "a whole number"
+	}
+	return ""
 }
 
 // noArgs rejects positional arguments for commands that take none.

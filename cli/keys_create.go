@@ -65,6 +65,12 @@ func checkCreateFlags(nargs int, env, kind string, origins []string) (rollcall.K
 		return "", usagef("--origin applies only to browser keys")
 	}
 	for _, o := range origins {
+		// A browser's Origin is compared exactly, so a pattern would be
+		// stored and then match nothing.
+		if strings.Contains(o, "*") {
+			return "", usagef("origins are exact: %q has a wildcard; "+
+				"list each origin with its own --origin", o)
+		}
 		if err := checkOrigin(o); err != nil {
 			return "", err
 		}

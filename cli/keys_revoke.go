@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/rollcall/rollcall"
 )
@@ -23,7 +24,16 @@ func runKeysRevoke(ctx context.Context, env Env, args []string) error {
 		prefix = p
 	}
 
+	var revokedAt time.Time
 	err := withStore(ctx, *db, func(s rollcall.Store) error {
+		key, err := s.KeyByPrefix(ctx, prefix)
+		if err != nil {
+			return err
+		}
+		if key.Revoked() {
+			revokedAt = key.RevokedAt
+			return nil
+		}
 		return s.RevokeKey(ctx, prefix)
 	})
 	if rollcall.ErrorCode(err) == rollcall.CodeNotFound {
@@ -33,6 +43,12 @@ func runKeysRevoke(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("revoke key: %w", err)
 	}
 
+	// Revoking twice is not a mistake worth failing a script for.
+	if !revokedAt.IsZero() {
+		fmt.Fprintf(env.Stdout, "Key %s was already revoked on %s.\n",
+			prefix, revokedAt.UTC().Format("2006-01-02 15:04:05 MST"))
+		return nil
+	}
 	fmt.Fprintf(env.Stdout, "Revoked key %s. %s\n", prefix, revokedWhen(*db))
 	return nil
 }

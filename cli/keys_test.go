@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -70,6 +71,15 @@ func TestKeys(t *testing.T) {
 		}
 	})
 
+	t.Run("revoking a revoked key says when and succeeds", func(t *testing.T) {
+		out := mustRun(t, "keys", "revoke", "--db", db, prefix).stdout
+		pattern := `^Key ` + prefix + ` was already revoked on ` +
+			`\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\.\n$`
+		if !regexp.MustCompile(pattern).MatchString(out) {
+			t.Errorf("keys revoke again printed %q, want it to match %s", out, pattern)
+		}
+	})
+
 	t.Run("revoking an unknown prefix fails", func(t *testing.T) {
 		r := run(t, nil, "keys", "revoke", "--db", db, "rcs_zzzzzzzz")
 		if r.code != cli.ExitFailure || !strings.Contains(r.stderr, "rcs_zzzzzzzz") {
@@ -115,7 +125,30 @@ func TestUsageErrors(t *testing.T) {
 			"--env", "prod", "--kind", "server", "--origin", "https://a.example"}, "browser"},
 		{"origin with a path", nil, []string{"keys", "create", "--db", db,
 			"--env", "prod", "--kind", "browser", "--origin", "https://a.example/app"}, "path"},
+		{"origin with a query", nil, []string{"keys", "create", "--db", db,
+			"--env", "prod", "--kind", "browser", "--origin", "https://a.example?x=1"}, "path"},
+		{"origin with a fragment", nil, []string{"keys", "create", "--db", db,
+			"--env", "prod", "--kind", "browser", "--origin", "https://a.example#x"}, "path"},
+		{"origin with a wildcard", nil, []string{"keys", "create", "--db", db, "--env", "prod",
+			"--kind", "browser", "--origin", "https://*.example.com"},
+			`origins are exact: "https://*.example.com" has a wildcard; ` +
+				"list each origin with its own --origin"},
 		{"revoke without prefix", nil, []string{"keys", "revoke", "--db", db}, "prefix"},
+		{"rate limit in env", map[string]string{"ROLLCALL_RATE_LIMIT": "abc"},
+			[]string{"serve", "--db", db},
+			`ROLLCALL_RATE_LIMIT (for --rate-limit) must be a number of requests per second, ` +
+				`not "abc"`},
+		{"rate limit flag", nil, []string{"serve", "--db", db, "--rate-limit", "abc"},
+			`--rate-limit must be a number of requests per second, not "abc"`},
+		{"whole number flag", nil, []string{"serve", "--db", db, "--max-depth", "1.5"},
+			`--max-depth must be a whole number, not "1.5"`},
+		{"byte size in env", map[string]string{"ROLLCALL_MAX_BODY": "1MB"},
+			[]string{"serve", "--db", db},
+			`ROLLCALL_MAX_BODY (for --max-body) must be a whole number of bytes, not "1MB"`},
+		{"duration flag", nil, []string{"serve", "--db", db, "--request-timeout", "5"},
+			`--request-timeout must be a duration such as 30s, 1m30s or 500ms, not "5"`},
+		{"boolean flag", nil, []string{"serve", "--db", db, "--secure-cookies=maybe"},
+			`--secure-cookies must be true or false, not "maybe"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
