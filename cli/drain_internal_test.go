@@ -58,6 +58,17 @@ func TestDrainDeadlineClosesConnections(t *testing.T) {
 	}
 }
 
+func TestWriteTimeoutOutlastsASlowUploadAndTheStore(t *testing.T) {
+	t.Parallel()
+	for _, rt := range []time.Duration{2 * time.Second, 30 * time.Second, 5 * time.Minute} {
+		got := writeTimeoutFor(rt)
+		if got < readTimeout+2*rt {
+			t.Errorf("request timeout %s: WriteTimeout %s does not cover a %s upload, "+
+				"a key lookup and a store call of %s each", rt, got, readTimeout, rt)
+		}
+	}
+}
+
 // requestInFlight starts an identify whose body is held back, and returns
 // once the handler waits for it.
 func requestInFlight(t testing.TB, addr, secret string) net.Conn {

@@ -88,12 +88,20 @@ func (s *Server) Open(ctx context.Context) error {
 		Handler:           s.handler(),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
-		// A request may take the whole request timeout before it writes.
-		WriteTimeout: max(writeTimeout, s.cfg.RequestTimeout+drainMargin),
-		IdleTimeout:  idleTimeout,
-		ErrorLog:     slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		WriteTimeout:      writeTimeoutFor(s.cfg.RequestTimeout),
+		IdleTimeout:       idleTimeout,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	return nil
+}
+
+// writeTimeoutFor is the http.Server's WriteTimeout, which runs from the
+// end of a request's headers to the end of its answer. It spans the
+// longest body upload that ReadTimeout allows, the key lookup and the
+// store's work, each of which may take the whole request timeout, and a
+// margin; a shorter one would drop the answer to a committed write.
+func writeTimeoutFor(requestTimeout time.Duration) time.Duration {
+	return max(writeTimeout, readTimeout+2*requestTimeout+drainMargin)
 }
 
 // bootstrap creates the first keys of an empty store. On PostgreSQL,
