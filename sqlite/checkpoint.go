@@ -31,6 +31,7 @@ type checkpointer struct {
 	commits *committer
 	stop    chan struct{}
 	done    sync.WaitGroup
+	once    sync.Once
 }
 
 // restartFrames is the WAL length, in pages, past which the writer lets
@@ -70,9 +71,10 @@ func (c *checkpointer) checkpoint() {
 
 const checkpointSQL = "PRAGMA wal_checkpoint(PASSIVE)"
 
-// close stops the checkpointer and closes its connection.
+// close stops the checkpointer and closes its connection. Closing again
+// does nothing more, as closing a store twice must not panic.
 func (c *checkpointer) close() error {
-	close(c.stop)
+	c.once.Do(func() { close(c.stop) })
 	c.done.Wait()
 	return c.db.Close()
 }

@@ -29,12 +29,20 @@ func newTestBench(t testing.TB, mode string) (*bench, *sqlite.Store) {
 
 func countUsers(t testing.TB, st *sqlite.Store) int {
 	t.Helper()
-	page, err := st.Users(context.Background(), "bench",
-		rollcall.UserQuery{PageRequest: rollcall.PageRequest{Limit: 1000}})
-	if err != nil || page.NextCursor != "" {
-		t.Fatalf("list users: %v, next %q", err, page.NextCursor)
+	n := 0
+	cursor := ""
+	for {
+		page, err := st.Users(context.Background(), "bench", rollcall.UserQuery{
+			PageRequest: rollcall.PageRequest{Limit: 1000, Cursor: cursor}})
+		if err != nil {
+			t.Fatalf("list users: %v", err)
+		}
+		n += len(page.Users)
+		if page.NextCursor == "" {
+			return n
+		}
+		cursor = page.NextCursor
 	}
-	return len(page.Users)
 }
 
 func checkResult(t testing.TB, r result, rowsPerOp int64) {
