@@ -32,6 +32,16 @@
 // under its own SAVEPOINT, so one that fails (a property limit, say) is
 // rolled back alone; each caller returns only after the shared COMMIT.
 //
+// SQLite's automatic checkpoint is off on the writer: a connection of its
+// own copies the WAL back every 250 ms without taking the write lock, and
+// the writer checkpoints only to let a WAL of 4000 pages start over (see
+// checkpointer).
+//
+// Key lookups are cached while the stamp file FILE-keys keeps its size and
+// time; creating or revoking a key, in any process, appends to it before and
+// after the commit, so a revocation takes effect on the next request (see
+// keyCache).
+//
 // Other processes (the rollcall keys command, an importer) may open the same
 // file while a server runs: every connection waits up to busy_timeout for
 // the write lock instead of failing at once.
