@@ -28,7 +28,7 @@ func (s *Store) Group(ctx context.Context, env, identifier string) (rollcall.Gro
 }
 
 func noGroup(identifier string) error {
-	return rollcall.Errorf(rollcall.CodeNotFound, "no group %q in this environment", identifier)
+	return rollcall.Errorf(rollcall.CodeNotFound, "no group %s in this environment", rollcall.QuoteID(identifier))
 }
 
 func scanGroup(row pgx.Row) (rollcall.Group, error) {

@@ -32,5 +32,5 @@ func checkStored(limits rollcall.Limits, noun, identifier string, stored []byte)
 	if err != nil {
 		return fmt.Errorf("check %s %q: %w", noun, identifier, err)
 	}
-	return limits.CheckStored(fmt.Sprintf("%s %q", noun, identifier), props)
+	return limits.CheckStored(noun+" "+rollcall.QuoteID(identifier), props)
 }

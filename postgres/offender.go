@@ -50,7 +50,7 @@ func (s *Store) offender(
 			}
 			p := stored[w.key]
 			p.Merge(w.props)
-			what := fmt.Sprintf("%s %q", w.key.noun, w.key.identifier)
+			what := w.key.noun + " " + rollcall.QuoteID(w.key.identifier)
 			if err := s.limits.CheckStored(what, p); err != nil {
 				return &rollcall.ItemError{Index: i, Err: err}
 			}

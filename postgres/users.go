@@ -25,7 +25,7 @@ func (s *Store) User(ctx context.Context, env, identifier string) (rollcall.User
 	u, err := scanUser(row)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return rollcall.User{}, rollcall.Errorf(rollcall.CodeNotFound,
-			"no user %q in this environment", identifier)
+			"no user %s in this environment", rollcall.QuoteID(identifier))
 	}
 	if err != nil {
 		return rollcall.User{}, fmt.Errorf("read user: %w", err)
@@ -156,7 +156,7 @@ func (s *Store) DeleteUser(ctx context.Context, env, identifier string) error {
 		return fmt.Errorf("delete user: %w", err)
 	}
 	if tag.RowsAffected() == 0 {
-		return rollcall.Errorf(rollcall.CodeNotFound, "no user %q in this environment", identifier)
+		return rollcall.Errorf(rollcall.CodeNotFound, "no user %s in this environment", rollcall.QuoteID(identifier))
 	}
 	return nil
 }
@@ -171,7 +171,8 @@ func (s *Store) DeleteMembership(ctx context.Context, env, user, group string) e
 	}
 	if tag.RowsAffected() == 0 {
 		return rollcall.Errorf(rollcall.CodeNotFound,
-			"user %q is not a member of group %q in this environment", user, group)
+			"user %s is not a member of group %s in this environment",
+			rollcall.QuoteID(user), rollcall.QuoteID(group))
 	}
 	return nil
 }

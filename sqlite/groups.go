@@ -121,7 +121,7 @@ func (s *Store) DeleteGroup(ctx context.Context, env, identifier string) error {
 		if err != nil {
 			return fmt.Errorf("delete group: %w", err)
 		}
-		return wantOneRow(res, "no group %q in this environment", identifier)
+		return wantOneRow(res, "no group %s in this environment", rollcall.QuoteID(identifier))
 	})
 }
 
@@ -132,7 +132,7 @@ func (s *Store) DeleteUser(ctx context.Context, env, identifier string) error {
 		if err != nil {
 			return fmt.Errorf("delete user: %w", err)
 		}
-		return wantOneRow(res, "no user %q in this environment", identifier)
+		return wantOneRow(res, "no user %s in this environment", rollcall.QuoteID(identifier))
 	})
 }
 
@@ -153,7 +153,8 @@ func (s *Store) DeleteMembership(ctx context.Context, env, user, group string) e
 		if err != nil {
 			return fmt.Errorf("delete membership: %w", err)
 		}
-		return wantOneRow(res, "user %q is not a member of group %q", user, group)
+		return wantOneRow(res, "user %s is not a member of group %s",
+			rollcall.QuoteID(user), rollcall.QuoteID(group))
 	})
 }
 

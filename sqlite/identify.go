@@ -153,7 +153,7 @@ func (w *upserter) upsert(
 
 	row.props.Merge(props)
 	row.changed = true
-	if err := w.limits.CheckStored(fmt.Sprintf("%s %q", e.noun(), id), row.props); err != nil {
+	if err := w.limits.CheckStored(e.noun()+" "+rollcall.QuoteID(id), row.props); err != nil {
 		return 0, err
 	}
 	return row.id, nil
@@ -174,7 +174,7 @@ func (w *upserter) load(
 
 	// A copy: later items merge into it, and the caller's map is not ours.
 	fresh := props.Clone()
-	if err := w.limits.CheckStored(fmt.Sprintf("%s %q", e.noun(), id), fresh); err != nil {
+	if err := w.limits.CheckStored(e.noun()+" "+rollcall.QuoteID(id), fresh); err != nil {
 		return nil, err
 	}
 	rowID, err = w.insert(ctx, e, id, fresh)

@@ -299,9 +299,9 @@ type querier interface {
 }
 
 func noUser(identifier string) error {
-	return rollcall.Errorf(rollcall.CodeNotFound, "no user %q in this environment", identifier)
+	return rollcall.Errorf(rollcall.CodeNotFound, "no user %s in this environment", rollcall.QuoteID(identifier))
 }
 
 func noGroup(identifier string) error {
-	return rollcall.Errorf(rollcall.CodeNotFound, "no group %q in this environment", identifier)
+	return rollcall.Errorf(rollcall.CodeNotFound, "no group %s in this environment", rollcall.QuoteID(identifier))
 }

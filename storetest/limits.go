@@ -25,7 +25,29 @@ func (h harness) runLimits(t *testing.T) {
 		{"BytesNotRevealed", h.bytesNotRevealed},
 		{"BytesOffenderFailsAlone", h.bytesOffenderFailsAlone},
 		{"OneUserHundredTimes", h.oneUserHundredTimes},
+		{"LongIdentifierNotEchoedWhole", h.longIdentifierNotEchoedWhole},
 	})
+}
+
+// longIdentifierNotEchoedWhole checks that a limit error quotes at most the
+// first 100 bytes of a 256-byte identifier, and that a not-found error does
+// too: details are one sentence, not a copy of the request.
+func (h harness) longIdentifierNotEchoedWhole(t *testing.T) {
+	s := h.storeWithMax(t, 1)
+	id := strings.Repeat("x", rollcall.MaxIdentifierBytes)
+
+	err := s.Identify(context.Background(), env, []rollcall.Identify{
+		userItem(t, id, `{"a":1,"b":2}`)})
+	wantCode(t, err, rollcall.CodeInvalid, "a merge past the limit")
+	if strings.Contains(err.Error(), id) {
+		t.Errorf("the limit error repeats the whole identifier: %v", err)
+	}
+
+	_, err = s.User(context.Background(), env, id)
+	wantCode(t, err, rollcall.CodeNotFound, "an unknown user")
+	if strings.Contains(err.Error(), id) {
+		t.Errorf("the not-found error repeats the whole identifier: %v", err)
+	}
 }
 
 // storeWithBytes opens a fresh store whose MaxPropertyBytes is max.
