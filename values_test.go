@@ -1,6 +1,7 @@
 package rollcall_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -271,5 +272,38 @@ func TestQuoteID(t *testing.T) {
 	got := rollcall.QuoteID(long)
 	if got != `"`+strings.Repeat("a", 99)+`"…` {
 		t.Errorf("long: %s; want it cut before the two-byte é", got)
+	}
+}
+
+// TestEncodeValueMatchesEncodingJSON compares the hand-written encoder with
+// encoding/json (without HTML escaping) on awkward values.
+func TestEncodeValueMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
+	bodies := []string{
+		`"plain"`, `"quote \" backslash \\ slash /"`, `"tab\tnew\nline\rcr\bbs\ffeed"`,
+		`"\u0000\u0001\u001f\u007f\u0085"`, `"\u2028\u2029"`, `"<b>&amp;</b>"`,
+		`"émile 東京 😀 e\u0301"`, `12345678901234567890`, `-0.1e-7`, `true`, `false`,
+		`null`, `[]`, `{}`, `[1,"a",[null,{"z":1,"a":[true]}]]`,
+		`{"b":1,"a":{"d":[],"c":""},"\u00e9":2,"":3}`,
+	}
+	for _, body := range bodies {
+		v, err := rollcall.DecodeJSON([]byte(body))
+		if err != nil {
+			t.Fatalf("%s: %v", body, err)
+		}
+		got, err := rollcall.EncodeValue(v)
+		if err != nil {
+			t.Fatalf("%s: %v", body, err)
+		}
+
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != strings.TrimSuffix(want.String(), "\n") {
+			t.Errorf("%s: got %s, encoding/json gives %s", body, got, want.String())
+		}
 	}
 }
