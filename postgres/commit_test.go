@@ -9,6 +9,7 @@ import (
 
 	"github.com/rollcall/rollcall"
 	"github.com/rollcall/rollcall/postgres"
+	"github.com/rollcall/rollcall/storetest"
 )
 
 // identifyAll sends items at once, one single identify per goroutine, and
@@ -121,7 +122,7 @@ func testOverLimitAlone(t *testing.T) {
 				Groups: []rollcall.GroupIdentify{{Identifier: "team"}}})
 		case 1:
 			items = append(items, rollcall.Identify{Identifier: fmt.Sprint("bad", i),
-				Properties: props(t, `{"a":1,"b":2,"c":3,"d":4}`)})
+				Properties: storetest.Props(t, `{"a":1,"b":2,"c":3,"d":4}`)})
 		default:
 			items = append(items, rollcall.Identify{Identifier: "shared",
 				Properties: rollcall.Properties{fmt.Sprint("k", i%9): []byte("1")}})

@@ -142,17 +142,3 @@ func queryInt(t testing.TB, schema, sql string, args ...any) int {
 	}
 	return n
 }
-
-// props decodes a JSON object into Properties as the HTTP layer would.
-func props(t testing.TB, js string) rollcall.Properties {
-	t.Helper()
-	v, err := rollcall.DecodeJSON([]byte(js))
-	if err != nil {
-		t.Fatalf("decode %s: %v", js, err)
-	}
-	p, err := rollcall.PropertiesFromJSON(v, 32)
-	if err != nil {
-		t.Fatalf("properties %s: %v", js, err)
-	}
-	return p
-}

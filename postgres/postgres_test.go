@@ -63,7 +63,7 @@ func testReopen(t *testing.T) {
 	ctx := context.Background()
 
 	first := openAt(t, conn, rollcall.DefaultLimits())
-	item := rollcall.Identify{Identifier: "u1", Properties: props(t, `{"plan":"pro"}`)}
+	item := rollcall.Identify{Identifier: "u1", Properties: storetest.Props(t, `{"plan":"pro"}`)}
 	if err := first.Identify(ctx, "prod", []rollcall.Identify{item}); err != nil {
 		t.Fatalf("Identify: %v", err)
 	}
@@ -159,10 +159,10 @@ func TestPropertyLimitRollsBackTheCall(t *testing.T) {
 	ctx := context.Background()
 
 	items := []rollcall.Identify{
-		{Identifier: "a", Properties: props(t, `{"x":1}`)},
-		{Identifier: "b", Properties: props(t, `{"x":1,"y":2}`),
+		{Identifier: "a", Properties: storetest.Props(t, `{"x":1}`)},
+		{Identifier: "b", Properties: storetest.Props(t, `{"x":1,"y":2}`),
 			Groups: []rollcall.GroupIdentify{
-				{Identifier: "g", Properties: props(t, `{"p":1,"q":2,"r":3}`)},
+				{Identifier: "g", Properties: storetest.Props(t, `{"p":1,"q":2,"r":3}`)},
 			}},
 	}
 	err := s.Identify(ctx, "prod", items)
@@ -183,8 +183,8 @@ func TestSearchTreatsWildcardsLiterally(t *testing.T) {
 	items := []rollcall.Identify{
 		{Identifier: "100%_done"},
 		{Identifier: "100x"},
-		{Identifier: "other", Properties: props(t, `{"email":"Ann_%@Example.com"}`)},
-		{Identifier: "annx", Properties: props(t, `{"email":"annxx@example.com"}`)},
+		{Identifier: "other", Properties: storetest.Props(t, `{"email":"Ann_%@Example.com"}`)},
+		{Identifier: "annx", Properties: storetest.Props(t, `{"email":"annxx@example.com"}`)},
 	}
 	if err := s.Identify(ctx, "prod", items); err != nil {
 		t.Fatalf("Identify: %v", err)

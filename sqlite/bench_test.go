@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/rollcall/rollcall"
+	"github.com/rollcall/rollcall/storetest"
 	_ "modernc.org/sqlite"
 )
 
@@ -18,7 +19,7 @@ import (
 // its own durable commit.
 func BenchmarkIdentify(b *testing.B) {
 	s := openStore(b, rollcall.DefaultLimits())
-	p := props(b, `{"email":"someone@example.com","plan":"pro","seats":12}`)
+	p := storetest.Props(b, `{"email":"someone@example.com","plan":"pro","seats":12}`)
 	ctx := context.Background()
 
 	i := 0
@@ -36,7 +37,7 @@ func BenchmarkIdentify(b *testing.B) {
 // reports items per second as well.
 func BenchmarkIdentifyBatch(b *testing.B) {
 	s := openStore(b, rollcall.DefaultLimits())
-	p := props(b, `{"email":"someone@example.com","plan":"pro","seats":12}`)
+	p := storetest.Props(b, `{"email":"someone@example.com","plan":"pro","seats":12}`)
 	ctx := context.Background()
 
 	items := make([]rollcall.Identify, rollcall.MaxBatchItems)
@@ -62,7 +63,7 @@ func BenchmarkIdentifyBatch(b *testing.B) {
 // goroutines at once, where group commit shares transactions between them.
 func BenchmarkIdentifyParallel(b *testing.B) {
 	s := openStore(b, rollcall.DefaultLimits())
-	p := props(b, `{"email":"someone@example.com","plan":"pro","seats":12}`)
+	p := storetest.Props(b, `{"email":"someone@example.com","plan":"pro","seats":12}`)
 	b.SetParallelism(16)
 
 	var next atomic.Int64

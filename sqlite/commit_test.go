@@ -10,6 +10,7 @@ import (
 
 	"github.com/rollcall/rollcall"
 	"github.com/rollcall/rollcall/sqlite"
+	"github.com/rollcall/rollcall/storetest"
 )
 
 // TestConcurrentWritesFailAlone sends many identifies at once; every other
@@ -27,10 +28,10 @@ func TestConcurrentWritesFailAlone(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range writers {
 		items := []rollcall.Identify{{Kind: rollcall.KindUser, Identifier: fmt.Sprint("u", i),
-			Properties: props(t, `{"a":1}`), Groups: []rollcall.GroupIdentify{{Identifier: "shared"}}}}
+			Properties: storetest.Props(t, `{"a":1}`), Groups: []rollcall.GroupIdentify{{Identifier: "shared"}}}}
 		if i%2 == 1 {
 			items = append(items, rollcall.Identify{Kind: rollcall.KindUser,
-				Identifier: fmt.Sprint("u", i), Properties: props(t, `{"b":2,"c":3}`)})
+				Identifier: fmt.Sprint("u", i), Properties: storetest.Props(t, `{"b":2,"c":3}`)})
 		}
 		wg.Go(func() {
 			errs[i] = s.Identify(context.Background(), "test", items)

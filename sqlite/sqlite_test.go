@@ -39,23 +39,9 @@ func TestContract(t *testing.T) {
 	storetest.Run(t, openStore)
 }
 
-// props decodes a JSON object into Properties as the HTTP layer would.
-func props(t testing.TB, js string) rollcall.Properties {
-	t.Helper()
-	v, err := rollcall.DecodeJSON([]byte(js))
-	if err != nil {
-		t.Fatalf("decode %s: %v", js, err)
-	}
-	p, err := rollcall.PropertiesFromJSON(v, 32)
-	if err != nil {
-		t.Fatalf("properties %s: %v", js, err)
-	}
-	return p
-}
-
 func identifyUser(t testing.TB, s rollcall.Store, id, js string, groups ...string) {
 	t.Helper()
-	item := rollcall.Identify{Kind: rollcall.KindUser, Identifier: id, Properties: props(t, js)}
+	item := rollcall.Identify{Kind: rollcall.KindUser, Identifier: id, Properties: storetest.Props(t, js)}
 	for _, g := range groups {
 		item.Groups = append(item.Groups, rollcall.GroupIdentify{Identifier: g})
 	}

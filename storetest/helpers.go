@@ -16,9 +16,9 @@ import (
 // env is the environment most scenarios write to.
 const env = "test"
 
-// props turns a JSON object into Properties the way the HTTP layer does;
-// "null" yields nil (no change).
-func props(t testing.TB, js string) rollcall.Properties {
+// Props turns a JSON object into Properties the way the HTTP layer does;
+// "null" yields nil (no change). Store tests of other packages use it too.
+func Props(t testing.TB, js string) rollcall.Properties {
 	t.Helper()
 	v, err := rollcall.DecodeJSON([]byte(js))
 	if err != nil {
@@ -37,7 +37,7 @@ func userItem(t testing.TB, id, js string, groups ...rollcall.GroupIdentify) rol
 	return rollcall.Identify{
 		Kind:       rollcall.KindUser,
 		Identifier: id,
-		Properties: props(t, js),
+		Properties: Props(t, js),
 		Groups:     groups,
 	}
 }
@@ -45,13 +45,13 @@ func userItem(t testing.TB, id, js string, groups ...rollcall.GroupIdentify) rol
 // groupItem builds a lone group identify.
 func groupItem(t testing.TB, id, js string) rollcall.Identify {
 	t.Helper()
-	return rollcall.Identify{Kind: rollcall.KindGroup, Identifier: id, Properties: props(t, js)}
+	return rollcall.Identify{Kind: rollcall.KindGroup, Identifier: id, Properties: Props(t, js)}
 }
 
 // member builds a group to upsert with a user.
 func member(t testing.TB, id, js string) rollcall.GroupIdentify {
 	t.Helper()
-	return rollcall.GroupIdentify{Identifier: id, Properties: props(t, js)}
+	return rollcall.GroupIdentify{Identifier: id, Properties: Props(t, js)}
 }
 
 // identify applies items in env and fails t on error.
@@ -110,7 +110,7 @@ func wantCode(t testing.TB, err error, code rollcall.Code, what string) {
 // compared as JSON with numbers compared exactly.
 func wantProps(t testing.TB, got rollcall.Properties, want string) {
 	t.Helper()
-	exp := props(t, want)
+	exp := Props(t, want)
 	if len(got) != len(exp) {
 		t.Fatalf("properties: got %d keys %s, want %s", len(got), describe(got), want)
 	}

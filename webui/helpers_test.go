@@ -17,6 +17,7 @@ import (
 	"github.com/rollcall/rollcall"
 	"github.com/rollcall/rollcall/cli"
 	"github.com/rollcall/rollcall/sqlite"
+	"github.com/rollcall/rollcall/storetest"
 	"github.com/rollcall/rollcall/webui"
 )
 
@@ -84,27 +85,13 @@ func (f *fixture) createKey(t testing.TB, env string, kind rollcall.KeyKind) str
 	return secret
 }
 
-// props decodes a JSON object into properties as the API would.
-func props(t testing.TB, js string) rollcall.Properties {
-	t.Helper()
-	v, err := rollcall.DecodeJSON([]byte(js))
-	if err != nil {
-		t.Fatalf("decode %s: %v", js, err)
-	}
-	p, err := rollcall.PropertiesFromJSON(v, 32)
-	if err != nil {
-		t.Fatalf("properties %s: %v", js, err)
-	}
-	return p
-}
-
 // addUser upserts a user with properties and groups.
 func (f *fixture) addUser(t testing.TB, env, id, js string, groups ...string) {
 	t.Helper()
-	item := rollcall.Identify{Kind: rollcall.KindUser, Identifier: id, Properties: props(t, js)}
+	item := rollcall.Identify{Kind: rollcall.KindUser, Identifier: id, Properties: storetest.Props(t, js)}
 	for _, g := range groups {
 		item.Groups = append(item.Groups, rollcall.GroupIdentify{
-			Identifier: g, Properties: props(t, `{"name": "Team `+g+`"}`)})
+			Identifier: g, Properties: storetest.Props(t, `{"name": "Team `+g+`"}`)})
 	}
 	if err := f.store.Identify(context.Background(), env, []rollcall.Identify{item}); err != nil {
 		t.Fatalf("identify %q: %v", id, err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rollcall/rollcall"
+	"github.com/rollcall/rollcall/storetest"
 	"github.com/rollcall/rollcall/webui"
 )
 
@@ -119,7 +120,7 @@ func TestUsersPaging(t *testing.T) {
 	var items []rollcall.Identify
 	for i := range 53 {
 		items = append(items, rollcall.Identify{Kind: rollcall.KindUser,
-			Identifier: fmt.Sprintf("user-%02d", i), Properties: props(t, `{}`)})
+			Identifier: fmt.Sprintf("user-%02d", i), Properties: storetest.Props(t, `{}`)})
 	}
 	if err := f.store.Identify(context.Background(), "production", items); err != nil {
 		t.Fatal(err)
