@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/rollcall/rollcall"
+	"github.com/rollcall/rollcall/internal/groupcommit"
 )
 
 // maxGroup bounds how many single identifies share one transaction, which
@@ -80,23 +81,9 @@ func (c *committer) run() {
 		case <-c.closed:
 			return
 		case req := <-c.queue:
-			c.commit(c.gather(req))
+			c.commit(groupcommit.Gather(req, c.queue, maxGroup))
 		}
 	}
-}
-
-// gather adds to first every request already waiting, up to maxGroup.
-func (c *committer) gather(first *request) []*request {
-	group := []*request{first}
-	for len(group) < maxGroup {
-		select {
-		case req := <-c.queue:
-			group = append(group, req)
-		default:
-			return group
-		}
-	}
-	return group
 }
 
 // commit writes a group and answers every caller in it. Requests whose rows

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+
+	"github.com/rollcall/rollcall/internal/groupcommit"
 )
 
 // maxGroup bounds how many writes share one transaction, so that one commit
@@ -105,23 +107,9 @@ func (c *committer) run() {
 			// the group closes: under load this turns many one-write
 			// commits into a few shared ones, at the cost of one yield.
 			runtime.Gosched()
-			c.commit(c.gather(req))
+			c.commit(groupcommit.Gather(req, c.queue, maxGroup))
 		}
 	}
-}
-
-// gather adds to first every write already waiting, up to maxGroup.
-func (c *committer) gather(first *writeRequest) []*writeRequest {
-	group := []*writeRequest{first}
-	for len(group) < maxGroup {
-		select {
-		case req := <-c.queue:
-			group = append(group, req)
-		default:
-			return group
-		}
-	}
-	return group
 }
 
 // commit runs a group of writes in one transaction and tells each caller
