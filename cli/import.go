@@ -42,6 +42,17 @@ func (e *rejectedError) ExitCode() int {
 	return ExitRejected
 }
 
+// causeError is a message for the user that keeps the error behind it
+// for errors.Is and errors.As without repeating that error's words.
+type causeError struct {
+	msg   string
+	cause error
+}
+
+func (e *causeError) Error() string { return e.msg }
+
+func (e *causeError) Unwrap() error { return e.cause }
+
 // target is where transfer commands read or write: a store or a server.
 type target struct {
 	db, env, url, key *string
@@ -139,20 +150,23 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	if err := f.named("import"); err != nil {
 		return err
 	}
-	if err := checkImportFiles(fs.Args(), *f.format); err != nil {
+	files := fs.Args()
+	if err := checkImportFiles(files, *f.format); err != nil {
 		return err
+	}
+	// A resume keeps the rejects of the rows its input's checkpoint records
+	// as done, but a shared rejects file does not say which input a line came
+	// from.
+	if *f.rejects != "" && *f.resume && len(files) > 1 {
+		return usagef("--resume with --rejects takes one FILE: resume the files one at a time," +
+			" or drop --rejects to keep each file's rejects in FILE.rejects.jsonl")
 	}
 
 	rejected := 0
 	err := f.open(ctx, func(sink transfer.Sink, _ transfer.Source) error {
-		for _, path := range fs.Args() {
-			n, err := importFile(ctx, env, f, sink, path)
-			rejected += n
-			if err != nil {
-				return err
-			}
-		}
-		return nil
+		var err error
+		rejected, err = importFiles(ctx, env, f, sink, files)
+		return err
 	})
 	if err != nil {
 		return err
@@ -163,34 +177,76 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
-// importFile imports one file and returns how many rows it rejected.
+// importFiles imports the files in order and returns how many rows they
+// rejected: all into the --rejects file when one is named, else each
+// into FILE.rejects.jsonl beside it.
+func importFiles(ctx context.Context, env Env, f importFlags, sink transfer.Sink,
+	files []string) (int, error) {
+	if *f.rejects != "" {
+		return importInto(ctx, env, f, sink, *f.rejects, files)
+	}
+	total := 0
+	for _, path := range files {
+		n, err := importInto(ctx, env, f, sink, path+".rejects.jsonl", []string{path})
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// importInto imports files with their rejected rows going to the one
+// rejects file at rejectsPath, opened once so that no file's rejects
+// overwrite another's, and removed only when none of them rejected a row.
+func importInto(ctx context.Context, env Env, f importFlags, sink transfer.Sink,
+	rejectsPath string, files []string) (int, error) {
+	// runImport refuses a resume of several files into one rejects file.
+	resume := *f.resume && len(files) == 1
+	earlier, err := earlierRejects(rejectsPath, files[0]+transfer.CheckpointSuffix, resume)
+	if err != nil {
+		return 0, err
+	}
+	rejects, err := openRejects(rejectsPath, resume)
+	if err != nil {
+		return 0, err
+	}
+
+	total := earlier
+	for _, path := range files {
+		n, ierr := importFile(ctx, env, f, sink, path, rejectsFile{rejects, rejectsPath}, earlier)
+		total += n
+		earlier = 0 // counted with the first file
+		if ierr != nil {
+			err = ierr
+			break
+		}
+	}
+	if cerr := closeRejects(rejects, total); cerr != nil && err == nil {
+		err = cerr
+	}
+	return total, err
+}
+
+// rejectsFile is an open rejects file and the name the user gave it.
+type rejectsFile struct {
+	f    *os.File
+	path string
+}
+
+// importFile imports one file, with earlier rows rejected before a
+// resume, and returns how many rows it rejected in this run.
 func importFile(ctx context.Context, env Env, f importFlags, sink transfer.Sink,
-	path string) (int, error) {
+	path string, rejects rejectsFile, earlier int) (int, error) {
 	in, format, err := openInput(path, *f.format)
 	if err != nil {
 		return 0, err
 	}
 	defer in.Close()
 
-	rejectsPath := *f.rejects
-	if rejectsPath == "" {
-		rejectsPath = path + ".rejects.jsonl"
-	}
-	earlier, err := earlierRejects(rejectsPath, path+transfer.CheckpointSuffix, *f.resume)
-	if err != nil {
-		return 0, err
-	}
-	rejects, err := openRejects(rejectsPath, *f.resume)
-	if err != nil {
-		return 0, err
-	}
-
-	sum, err := runImportFile(ctx, env, f, sink, in, format, rejects, path)
-	if cerr := closeRejects(rejects, sum.Rejected+earlier); cerr != nil && err == nil {
-		err = cerr
-	}
-	printSummary(env.Stderr, f.describe(), path, rejectsPath, sum, earlier)
-	return sum.Rejected + earlier, err
+	sum, err := runImportFile(ctx, env, f, sink, in, format, rejects.f, path)
+	printSummary(env.Stderr, f.describe(), path, rejects.path, sum, earlier)
+	return sum.Rejected, err
 }
 
 func runImportFile(ctx context.Context, env Env, f importFlags, sink transfer.Sink, in *os.File,
@@ -238,7 +294,7 @@ func checkImportFiles(files []string, format string) error {
 		}
 		info, err := os.Stat(path)
 		if errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("cannot import %s: there is no such file", path)
+			return &causeError{"cannot import " + path + ": there is no such file", err}
 		}
 		if err != nil {
 			return fmt.Errorf("cannot import %s: %w", path, err)

@@ -154,3 +154,58 @@ func TestResumeCountsEarlierRejects(t *testing.T) {
 		}
 	})
 }
+
+func TestImportSharesOneRejectsFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "a.csv")
+	writeTestFile(t, bad, "identifier,a\nu1,1\n,2\n")
+	good := filepath.Join(dir, "b.csv")
+	writeTestFile(t, good, "identifier,a\nu3,3\n")
+	rejects := filepath.Join(dir, "rej.jsonl")
+
+	t.Run("a reject of an earlier file stays", func(t *testing.T) {
+		r := run(t, nil, "import", "--db", tempDB(t), "--rejects", rejects, bad, good)
+		if r.code != cli.ExitRejected {
+			t.Fatalf("exit %d, stderr %q; want %d", r.code, r.stderr, cli.ExitRejected)
+		}
+		if n := countLines(t, rejects); n != 1 {
+			t.Errorf("the rejects file has %d lines, want 1", n)
+		}
+	})
+
+	t.Run("each file's rejects are kept", func(t *testing.T) {
+		r := run(t, nil, "import", "--db", tempDB(t), "--rejects", rejects, bad, good, bad)
+		if r.code != cli.ExitRejected || !strings.Contains(r.stderr, "2 rows were rejected") {
+			t.Fatalf("exit %d, stderr %q; want %d and 2 rows", r.code, r.stderr, cli.ExitRejected)
+		}
+		if n := countLines(t, rejects); n != 2 {
+			t.Errorf("the rejects file has %d lines, want 2", n)
+		}
+	})
+
+	t.Run("a clean run removes it", func(t *testing.T) {
+		mustRun(t, "import", "--db", tempDB(t), "--rejects", rejects, good, good)
+		if _, err := os.Stat(rejects); !os.IsNotExist(err) {
+			t.Errorf("the rejects file of a clean run is still there: %v", err)
+		}
+	})
+
+	t.Run("a resume of several files is refused", func(t *testing.T) {
+		r := run(t, nil, "import", "--db", tempDB(t), "--resume", "--rejects", rejects, bad, good)
+		want := "--resume with --rejects takes one FILE"
+		if r.code != cli.ExitUsage || !strings.Contains(r.stderr, want) {
+			t.Errorf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, cli.ExitUsage, want)
+		}
+	})
+}
+
+// countLines counts the lines of the file at path.
+func countLines(t testing.TB, path string) int {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Count(string(data), "\n")
+}

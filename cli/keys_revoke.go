@@ -37,7 +37,8 @@ func runKeysRevoke(ctx context.Context, env Env, args []string) error {
 		return s.RevokeKey(ctx, prefix)
 	})
 	if rollcall.ErrorCode(err) == rollcall.CodeNotFound {
-		return fmt.Errorf("no key has the prefix %q; 'rollcall keys list' shows them", prefix)
+		msg := fmt.Sprintf("no key has the prefix %q; 'rollcall keys list' shows them", prefix)
+		return &causeError{msg, err}
 	}
 	if err != nil {
 		return fmt.Errorf("revoke key: %w", err)
