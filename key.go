@@ -62,7 +62,8 @@ var envPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
 // '.', '_' or '-', starting with a letter or digit.
 func ValidateEnvironment(env string) error {
 	if !envPattern.MatchString(env) {
-		return Errorf(CodeInvalid, "environment %q must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", env)
+		return Errorf(CodeInvalid, "environment %q must be 1 to 64 letters, digits, "+
+			"'.', '_' or '-', starting with a letter or digit", env)
 	}
 	return nil
 }

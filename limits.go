@@ -3,6 +3,11 @@ package rollcall
 // MaxBatchItems is the most items one batch request may carry.
 const MaxBatchItems = 100
 
+// MaxGroupsPerIdentify is the most groups one identify, or one item of a
+// batch, may name: a user in more groups than that is better sent in
+// several requests, and the bound keeps one item's work small.
+const MaxGroupsPerIdentify = 100
+
 // MaxIdentifierBytes is the longest identifier, in bytes of UTF-8.
 const MaxIdentifierBytes = 256
 

@@ -280,27 +280,20 @@ func jsonProblem(err error) string {
 
 // depth counts how many arrays or objects nest in v, v itself included.
 func depth(v any) int {
-	max := 0
+	deepest := 0
 	switch v := v.(type) {
 	case map[string]any:
 		for _, e := range v {
-			max = maxInt(max, depth(e))
+			deepest = max(deepest, depth(e))
 		}
 	case []any:
 		for _, e := range v {
-			max = maxInt(max, depth(e))
+			deepest = max(deepest, depth(e))
 		}
 	default:
 		return 0
 	}
-	return max + 1
-}
-
-func maxInt(a, b int) int {
-	if a > b {
-		return a
-	}
-	return b
+	return deepest + 1
 }
 
 // JSONType names the JSON type of a value decoded by DecodeJSON as error
@@ -311,7 +304,7 @@ func JSONType(v any) string {
 		return "null"
 	case string:
 		return "a string"
-	case json.Number, float64:
+	case json.Number:
 		return "a number"
 	case bool:
 		return "a boolean"

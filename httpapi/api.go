@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -20,8 +19,10 @@ import (
 // Config holds what the API needs to serve requests.
 type Config struct {
 	Store rollcall.Store
-	// Limits bound what one request may carry; a zero field takes its
-	// value from rollcall.DefaultLimits.
+	// Limits bound what one request may carry: the API reads only the
+	// body sizes and MaxDepth, and a zero one takes its value from
+	// rollcall.DefaultLimits. MaxProperties and MaxPropertyBytes count
+	// after the merge, so the store owns them: give it the same Limits.
 	Limits rollcall.Limits
 	// Logger receives one line per request; nil discards them.
 	Logger *slog.Logger
@@ -66,7 +67,7 @@ var _ http.Handler = (*API)(nil)
 func New(cfg Config) *API {
 	log := cfg.Logger
 	if log == nil {
-		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		log = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
@@ -92,8 +93,9 @@ func New(cfg Config) *API {
 	return a
 }
 
-// withDefaults fills the zero fields of l from the contract's defaults, so
-// that a forgotten setting does not refuse every body.
+// withDefaults fills the zero limits that the API reads from the
+// contract's defaults, so that a forgotten setting does not refuse every
+// body.
 func withDefaults(l rollcall.Limits) rollcall.Limits {
 	d := rollcall.DefaultLimits()
 	if l.MaxBodyBytes <= 0 {
@@ -101,9 +103,6 @@ func withDefaults(l rollcall.Limits) rollcall.Limits {
 	}
 	if l.MaxBatchBodyBytes <= 0 {
 		l.MaxBatchBodyBytes = d.MaxBatchBodyBytes
-	}
-	if l.MaxProperties <= 0 {
-		l.MaxProperties = d.MaxProperties
 	}
 	if l.MaxDepth <= 0 {
 		l.MaxDepth = d.MaxDepth
@@ -124,17 +123,36 @@ type exchangeKey struct{}
 // ServeHTTP answers one request: it names it, finds its route, and logs and
 // counts it once it is answered, even if a handler panics.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ex := &exchange{id: newRequestID(), start: time.Now()}
+	a.observe(w, r, "", func(w http.ResponseWriter, r *http.Request) {
+		if a.match(w, r, exchangeOf(r)) {
+			a.mux.ServeHTTP(w, r)
+		}
+	})
+}
+
+// Observe wraps h, which serves requests outside the API, so that each of
+// its requests gets a request ID, one log line and its metrics as the API's
+// own do. route labels both; it must name the handler, never hold a path,
+// which may carry identifiers.
+func (a *API) Observe(route string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.observe(w, r, route, h.ServeHTTP)
+	})
+}
+
+// observe runs serve with a new exchange attached to r, under route when
+// it is known already, and logs and counts the request once it is answered.
+func (a *API) observe(w http.ResponseWriter, r *http.Request, route string,
+	serve http.HandlerFunc,
+) {
+	ex := &exchange{id: newRequestID(), route: route, start: time.Now()}
 	sw := &statusWriter{ResponseWriter: w}
 	sw.Header().Set("X-Request-Id", ex.id)
 	defer a.finish(sw, r, ex)
 	defer a.recoverPanic(sw, ex)
 
-	if !a.match(sw, r, ex) {
-		return
-	}
 	ctx := context.WithValue(r.Context(), exchangeKey{}, ex)
-	a.mux.ServeHTTP(sw, r.WithContext(ctx))
+	serve(sw, r.WithContext(ctx))
 }
 
 // bounded returns r with a context that ends after the request timeout.

@@ -83,7 +83,7 @@ func presentedSecret(r *http.Request) (string, error) {
 	headerKeys := r.Header.Values("X-Api-Key")
 	auths := r.Header.Values("Authorization")
 	if len(headerKeys) > 1 || len(auths) > 1 {
-		return "", errSeveralKeys()
+		return "", errSeveralKeys
 	}
 	if len(auths) == 0 {
 		if len(headerKeys) == 0 || headerKeys[0] == "" {
@@ -94,7 +94,7 @@ func presentedSecret(r *http.Request) (string, error) {
 	}
 
 	fromAuth, err := authorizationSecret(r, auths[0])
-	if len(headerKeys) == 0 || headerKeys[0] == "" || isSeveralKeys(err) {
+	if len(headerKeys) == 0 || headerKeys[0] == "" || errors.Is(err, errSeveralKeys) {
 		return fromAuth, err
 	}
 	// An Authorization header that carries no rollcall key may be meant for
@@ -102,7 +102,7 @@ func presentedSecret(r *http.Request) (string, error) {
 	// mistake worth reporting.
 	if _, isKey := rollcall.SecretPrefix(fromAuth); err == nil && isKey &&
 		fromAuth != headerKeys[0] {
-		return "", errSeveralKeys()
+		return "", errSeveralKeys
 	}
 	return headerKeys[0], nil
 }
@@ -130,21 +130,15 @@ func basicSecret(user, pass string) (string, error) {
 	_, userIsKey := rollcall.SecretPrefix(user)
 	_, passIsKey := rollcall.SecretPrefix(pass)
 	if userIsKey && passIsKey && user != pass {
-		return "", errSeveralKeys()
+		return "", errSeveralKeys
 	}
 	return user, nil
 }
 
-// severalKeys is the details of a request that presents several keys.
-const severalKeys = "send one API key, not several"
-
-func errSeveralKeys() error {
-	return &rollcall.Error{Code: rollcall.CodeUnauthorized, Details: severalKeys}
-}
-
-func isSeveralKeys(err error) bool {
-	var e *rollcall.Error
-	return errors.As(err, &e) && e.Details == severalKeys
+// errSeveralKeys refuses a request that presents several keys. It is one
+// value, so that presentedSecret can tell it from other faults.
+var errSeveralKeys error = &rollcall.Error{
+	Code: rollcall.CodeUnauthorized, Details: "send one API key, not several",
 }
 
 // keyCache remembers key lookups for a while, so a busy deployment does not

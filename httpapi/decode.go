@@ -2,8 +2,6 @@ package httpapi
 
 import (
 	"errors"
-	"slices"
-	"strings"
 
 	"github.com/rollcall/rollcall"
 )
@@ -12,23 +10,6 @@ import (
 // into the upserts it asks for. Decoders only validate; nothing is written
 // until the whole body is known to be good.
 type decoder func(body any, limits rollcall.Limits) ([]rollcall.Identify, error)
-
-// MaxGroupsPerIdentify is the most groups one identify, or one item of a
-// batch, may name: a user in more groups than that is better sent in
-// several requests, and the bound keeps one item's work small.
-const MaxGroupsPerIdentify = 100
-
-// userFields are the fields of a user identify. Any other field is
-// refused, so that a misspelt field is reported rather than silently
-// dropped; the published Dopt clients send only these.
-func userFields() []string {
-	return []string{"identifier", "properties", "groups"}
-}
-
-// groupFields are the fields of a group identify, alone or in groups.
-func groupFields() []string {
-	return []string{"identifier", "properties"}
-}
 
 // decodeUser reads the body of POST /identify: an object with identifier,
 // properties and groups.
@@ -42,94 +23,22 @@ func decodeUser(body any, limits rollcall.Limits) ([]rollcall.Identify, error) {
 
 // userItem reads one user identify; what names it in errors.
 func userItem(body any, what string, limits rollcall.Limits) (rollcall.Identify, error) {
-	obj, err := object(body, what)
-	if err != nil {
+	if _, err := object(body, what); err != nil {
 		return rollcall.Identify{}, err
 	}
-	if err := knownFields(obj, userFields()); err != nil {
-		return rollcall.Identify{}, err
-	}
-
-	id, props, err := identified(obj, limits)
-	if err != nil {
-		return rollcall.Identify{}, err
-	}
-
-	groups, err := groupList(obj["groups"], limits)
-	if err != nil {
-		return rollcall.Identify{}, err
-	}
-	return rollcall.Identify{
-		Kind: rollcall.KindUser, Identifier: id, Properties: props, Groups: groups,
-	}, nil
+	return rollcall.IdentifyFromJSON(body, limits)
 }
 
 // decodeGroup reads the body of POST /identify/group.
 func decodeGroup(body any, limits rollcall.Limits) ([]rollcall.Identify, error) {
-	obj, err := object(body, "the body")
+	if _, err := object(body, "the body"); err != nil {
+		return nil, err
+	}
+	item, err := rollcall.GroupIdentifyFromJSON(body, limits)
 	if err != nil {
 		return nil, err
 	}
-	if err := knownFields(obj, groupFields()); err != nil {
-		return nil, err
-	}
-
-	id, props, err := identified(obj, limits)
-	if err != nil {
-		return nil, err
-	}
-	return []rollcall.Identify{{Kind: rollcall.KindGroup, Identifier: id, Properties: props}}, nil
-}
-
-// identified reads the identifier and properties fields of obj.
-func identified(obj map[string]any, limits rollcall.Limits) (string, rollcall.Properties, error) {
-	id, err := rollcall.IdentifierFromJSON(obj["identifier"])
-	if err != nil {
-		return "", nil, err
-	}
-
-	props, err := rollcall.PropertiesFromJSON(obj["properties"], limits.MaxDepth)
-	if err != nil {
-		return "", nil, err
-	}
-	return id, props, nil
-}
-
-// groupList reads the groups field of a user identify: absent, null, or an
-// array of objects shaped like a group identify.
-func groupList(v any, limits rollcall.Limits) ([]rollcall.GroupIdentify, error) {
-	if v == nil {
-		return nil, nil
-	}
-	list, ok := v.([]any)
-	if !ok {
-		return nil, rollcall.Errorf(rollcall.CodeInvalid,
-			"groups must be an array of objects, not %s", rollcall.JSONType(v))
-	}
-	if len(list) > MaxGroupsPerIdentify {
-		return nil, rollcall.Errorf(rollcall.CodeInvalid,
-			"groups has %d entries; at most %d may be sent in one identify",
-			len(list), MaxGroupsPerIdentify)
-	}
-
-	groups := make([]rollcall.GroupIdentify, 0, len(list))
-	for i, g := range list {
-		obj, ok := g.(map[string]any)
-		if !ok {
-			return nil, rollcall.Errorf(rollcall.CodeInvalid,
-				"groups[%d] must be an object with identifier and properties, not %s",
-				i, rollcall.JSONType(g))
-		}
-		if err := knownFields(obj, groupFields()); err != nil {
-			return nil, prefixed(err, "groups[%d]: ", i)
-		}
-		id, props, err := identified(obj, limits)
-		if err != nil {
-			return nil, prefixed(err, "groups[%d]: ", i)
-		}
-		groups = append(groups, rollcall.GroupIdentify{Identifier: id, Properties: props})
-	}
-	return groups, nil
+	return []rollcall.Identify{item}, nil
 }
 
 // decodeProperties reads the body of the older POST /identify/{identifier}:
@@ -235,32 +144,6 @@ func bulkIdentifierKey(obj map[string]any) (string, error) {
 	}
 	return "", rollcall.Errorf(rollcall.CodeInvalid,
 		"__dopt_identifier or identifier is required: a string or an integer")
-}
-
-// knownFields refuses the first field of obj, in byte order, that is not
-// one of fields.
-func knownFields(obj map[string]any, fields []string) error {
-	var unknown []string
-	for k := range obj {
-		if !slices.Contains(fields, k) {
-			unknown = append(unknown, k)
-		}
-	}
-	if len(unknown) == 0 {
-		return nil
-	}
-
-	slices.Sort(unknown)
-	return rollcall.Errorf(rollcall.CodeInvalid, "unknown field %.40q; the fields are %s",
-		unknown[0], listWords(fields))
-}
-
-// listWords joins words as a sentence lists them: "a, b and c".
-func listWords(words []string) string {
-	if len(words) < 2 {
-		return strings.Join(words, "")
-	}
-	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
 // batchList checks that body is an array of at most MaxBatchItems values.

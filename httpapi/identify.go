@@ -15,11 +15,12 @@ type countBody struct {
 	Count int `json:"count"`
 }
 
-// identify returns the handler of an identify endpoint whose body decode
-// reads. batch endpoints get the larger body limit.
-func (a *API) identify(decode decoder, batch bool) handler {
+// identify returns the handler of an identify endpoint: decodeFor picks
+// the decoder of a request's body. batch endpoints get the larger body
+// limit.
+func (a *API) identify(decodeFor func(*http.Request) decoder, batch bool) handler {
 	return func(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
-		items, err := a.decodeBody(w, r, decode, batch)
+		items, err := a.decodeBody(w, r, decodeFor(r), batch)
 		if err != nil {
 			return err
 		}
@@ -27,14 +28,16 @@ func (a *API) identify(decode decoder, batch bool) handler {
 	}
 }
 
-// identifyPath handles the older POST /identify/{identifier}, whose body is
-// the properties object and whose path names the user.
-func (a *API) identifyPath(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
-	items, err := a.decodeBody(w, r, decodeProperties(r.PathValue("identifier")), false)
-	if err != nil {
-		return err
-	}
-	return a.write(w, r, key, items, len(items))
+// always picks decode for every request.
+func always(decode decoder) func(*http.Request) decoder {
+	return func(*http.Request) decoder { return decode }
+}
+
+// propertiesOfPath picks the decoder of the older POST
+// /identify/{identifier}, whose body is the properties object and whose
+// path names the user.
+func propertiesOfPath(r *http.Request) decoder {
+	return decodeProperties(r.PathValue("identifier"))
 }
 
 // identifySegment handles one Segment event, which counts as one item

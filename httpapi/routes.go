@@ -49,11 +49,11 @@ func identifyPaths() []string {
 // routes is the one route table of the API.
 func (a *API) routes() []route {
 	rts := []route{
-		{pattern: "POST /identify", handle: a.identify(decodeUser, false)},
-		{pattern: "POST /identify/{identifier}", handle: a.identifyPath},
-		{pattern: "POST /identify/batch", batch: true, handle: a.identify(decodeBatch, true)},
-		{pattern: "POST /identify/bulk", batch: true, handle: a.identify(decodeBulk, true)},
-		{pattern: "POST /identify/group", handle: a.identify(decodeGroup, false)},
+		{pattern: "POST /identify", handle: a.identify(always(decodeUser), false)},
+		{pattern: "POST /identify/{identifier}", handle: a.identify(propertiesOfPath, false)},
+		{pattern: "POST /identify/batch", batch: true, handle: a.identify(always(decodeBatch), true)},
+		{pattern: "POST /identify/bulk", batch: true, handle: a.identify(always(decodeBulk), true)},
+		{pattern: "POST /identify/group", handle: a.identify(always(decodeGroup), false)},
 		{pattern: "POST /identify/segment", handle: a.identifySegment},
 	}
 	for i := range rts {
