@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/rollcall/rollcall/postgres"
 )
 
 // bootstrapLockID names the PostgreSQL advisory lock that servers take
@@ -20,13 +23,11 @@ const bootstrapLockID int64 = 0x726f6c6c63616c6c
 // one's keys. The lock is held by a connection of its own, because the
 // store's pool hands out a different connection for each statement.
 func withPostgresLock(ctx context.Context, url string, fn func() error) (err error) {
-	// The pool's own parser drops the pool_* settings of the URL, which a
-	// single connection would send to the server as unknown parameters.
-	cfg, err := pgxpool.ParseConfig(url)
+	cfg, err := lockConnConfig(url)
 	if err != nil {
-		return fmt.Errorf("parse the database URL: %w", err)
+		return err
 	}
-	conn, err := pgx.ConnectConfig(ctx, cfg.ConnConfig)
+	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("connect for the bootstrap lock: %w", err)
 	}
@@ -43,4 +44,20 @@ func withPostgresLock(ctx context.Context, url string, fn func() error) (err err
 		return fmt.Errorf("release the bootstrap lock: %w", err)
 	}
 	return nil
+}
+
+// lockConnConfig is the configuration of the lock's connection: the
+// store's URL, with the store's connect timeout unless the URL sets one.
+func lockConnConfig(url string) (*pgx.ConnConfig, error) {
+	// The pool's own parser drops the pool_* settings of the URL, which a
+	// single connection would send to the server as unknown parameters.
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		// The parse error may quote the URL, password included.
+		return nil, errors.New("parse postgres URL: the URL is not a valid connection string")
+	}
+	if !strings.Contains(url, "connect_timeout") {
+		cfg.ConnConfig.ConnectTimeout = postgres.DefaultConnectTimeout
+	}
+	return cfg.ConnConfig, nil
 }
