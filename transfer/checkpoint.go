@@ -24,16 +24,11 @@ type Checkpoint struct {
 	Line int `json:"line,omitempty"`
 }
 
-// WriteCheckpoint records that rows 1 to n are acknowledged. It writes a
+// SaveCheckpoint records c in the checkpoint file at path. It writes a
 // new file and renames it over the old, so a crash leaves one or the
 // other. A crash between an acknowledgement and this write makes a resume
 // send at most the batches that were in flight again; identifies are
 // upserts, so that changes nothing.
-func WriteCheckpoint(path string, n int) error {
-	return SaveCheckpoint(path, Checkpoint{Acknowledged: n})
-}
-
-// SaveCheckpoint writes c to path as WriteCheckpoint does.
 func SaveCheckpoint(path string, c Checkpoint) error {
 	data, err := json.Marshal(c)
 	if err != nil {
@@ -47,13 +42,6 @@ func SaveCheckpoint(path string, c Checkpoint) error {
 		return fmt.Errorf("replace checkpoint: %w", err)
 	}
 	return nil
-}
-
-// ReadCheckpoint returns how many rows a checkpoint file records as
-// acknowledged; a missing file records none.
-func ReadCheckpoint(path string) (int, error) {
-	c, err := LoadCheckpoint(path)
-	return c.Acknowledged, err
 }
 
 // LoadCheckpoint reads a checkpoint file; a missing file records nothing.

@@ -58,8 +58,9 @@ func TestCommandLine(t *testing.T) {
 		if len(got) != 1 || got[0].Line != 3 || got[0].Row != ",1,free,acme" {
 			t.Errorf("rejects %+v", got)
 		}
-		if n, err := transfer.ReadCheckpoint(csvPath + transfer.CheckpointSuffix); err != nil || n != 3 {
-			t.Errorf("checkpoint %d, %v; want 3", n, err)
+		c, err := transfer.LoadCheckpoint(csvPath + transfer.CheckpointSuffix)
+		if err != nil || c.Acknowledged != 3 {
+			t.Errorf("checkpoint %+v, %v; want 3 acknowledged", c, err)
 		}
 	})
 

@@ -181,31 +181,19 @@ func cellValue(cell string, text bool) any {
 }
 
 // exportItem reads a row of a CSV export, whose groups and properties
-// cells hold JSON.
+// cells hold JSON, as the API reads the same row sent as JSON.
 func (c *csvReader) exportItem(record []string) (rollcall.Identify, error) {
-	item := rollcall.Identify{Kind: c.opts.kind(), Identifier: record[0]}
-	if err := rollcall.ValidateIdentifier(item.Identifier); err != nil {
-		return rollcall.Identify{}, err
-	}
-
 	props, err := jsonCell(record[4])
 	if err != nil {
 		return rollcall.Identify{}, err
 	}
-	item.Properties, err = rollcall.PropertiesFromJSON(props, c.opts.Limits.MaxDepth)
-	if err != nil {
-		return rollcall.Identify{}, err
+	obj := map[string]any{"identifier": record[0], "properties": props}
+	if !c.opts.Groups {
+		if obj["groups"], err = jsonCell(record[1]); err != nil {
+			return rollcall.Identify{}, err
+		}
 	}
-	if c.opts.Groups {
-		return item, nil
-	}
-
-	groups, err := jsonCell(record[1])
-	if err != nil {
-		return rollcall.Identify{}, err
-	}
-	item.Groups, err = groupsFromJSON(groups, c.opts.Limits.MaxDepth)
-	return item, err
+	return identifyFromExport(obj, c.opts)
 }
 
 // jsonCell decodes a cell holding JSON; an empty cell is null.

@@ -26,7 +26,7 @@ type ImportConfig struct {
 	// nil discards them (they are still counted).
 	Rejects io.Writer
 	// Checkpoint, when set, is the file that records the acknowledged
-	// prefix of rows; see WriteCheckpoint.
+	// prefix of rows; see SaveCheckpoint.
 	Checkpoint string
 	// Resume skips the rows that Checkpoint records as acknowledged.
 	Resume bool

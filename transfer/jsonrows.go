@@ -60,7 +60,7 @@ func newArrayReader(r io.Reader, opts ReadOptions) (*arrayReader, error) {
 		return nil, fmt.Errorf("read JSON array: %w", err)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return nil, fmt.Errorf("read JSON array: the file must hold one JSON array of objects")
+		return nil, errors.New("read JSON array: the file must hold one JSON array of objects")
 	}
 	return &arrayReader{dec: dec, opts: opts}, nil
 }
@@ -86,7 +86,8 @@ func (a *arrayReader) Next() (Row, error) {
 }
 
 // rowFromJSON reads one object shaped like an /identify body or an export
-// line into an upsert.
+// line into an upsert. It checks what the API checks, with the API's
+// words; only an export line's extras are made to fit first.
 func rowFromJSON(data []byte, opts ReadOptions) (rollcall.Identify, error) {
 	v, err := rollcall.DecodeJSON(data)
 	if err != nil {
@@ -97,76 +98,52 @@ func rowFromJSON(data []byte, opts ReadOptions) (rollcall.Identify, error) {
 		return rollcall.Identify{}, rollcall.Errorf(rollcall.CodeInvalid,
 			"a row must be a JSON object, not %s", rollcall.JSONType(v))
 	}
-	if err := checkFields(obj, opts); err != nil {
-		return rollcall.Identify{}, err
-	}
 
-	item := rollcall.Identify{Kind: opts.kind()}
-	if item.Identifier, err = rollcall.IdentifierFromJSON(obj["identifier"]); err != nil {
-		return rollcall.Identify{}, err
-	}
-	item.Properties, err = rollcall.PropertiesFromJSON(obj["properties"], opts.Limits.MaxDepth)
-	if err != nil {
-		return rollcall.Identify{}, err
-	}
-	if item.Groups, err = groupsFromJSON(obj["groups"], opts.Limits.MaxDepth); err != nil {
-		return rollcall.Identify{}, err
-	}
-	return item, nil
+	return identifyFromExport(obj, opts)
 }
 
-// checkFields rejects unknown fields, so that a flat object whose
-// properties sit beside its identifier is not imported as a bare user.
-func checkFields(obj map[string]any, opts ReadOptions) error {
-	for k := range obj {
-		switch {
-		case k == "identifier" || k == "properties":
-		case k == "createdAt" || k == "updatedAt" || k == "memberCount":
-			// An export line's read-only fields; an import skips them.
-		case k == "groups" && !opts.Groups:
+// identifyFromExport reads obj, an /identify body or an export line, as
+// the API reads a body.
+func identifyFromExport(obj map[string]any, opts ReadOptions) (rollcall.Identify, error) {
+	body := fromExport(obj)
+	if opts.Groups {
+		return rollcall.GroupIdentifyFromJSON(body, opts.Limits)
+	}
+	return rollcall.IdentifyFromJSON(body, opts.Limits)
+}
+
+// fromExport returns obj as an /identify body: without an export line's
+// read-only fields, which an import skips, and with each group named by a
+// bare identifier, as an export lists them, made an object.
+func fromExport(obj map[string]any) map[string]any {
+	body := make(map[string]any, len(obj))
+	for k, v := range obj {
+		switch k {
+		case "createdAt", "updatedAt", "memberCount":
+		case "groups":
+			body[k] = groupObjects(v)
 		default:
-			return rollcall.Errorf(rollcall.CodeInvalid,
-				"unknown field %q; properties belong inside \"properties\"", k)
+			body[k] = v
 		}
 	}
-	return nil
+	return body
 }
 
-// groupsFromJSON reads "groups": identifiers (an export line) or objects
-// with an identifier and properties (an /identify body).
-func groupsFromJSON(v any, maxDepth int) ([]rollcall.GroupIdentify, error) {
-	if v == nil {
-		return nil, nil
-	}
+// groupObjects turns the bare identifiers in a groups list into objects
+// and leaves anything else for the shared decoder to judge.
+func groupObjects(v any) any {
 	list, ok := v.([]any)
 	if !ok {
-		return nil, rollcall.Errorf(rollcall.CodeInvalid, "groups must be an array, not %s",
-			rollcall.JSONType(v))
+		return v
 	}
-
-	groups := make([]rollcall.GroupIdentify, 0, len(list))
-	for i, e := range list {
-		g, err := groupFromJSON(e, maxDepth)
-		if err != nil {
-			return nil, rollcall.Errorf(rollcall.CodeInvalid, "groups[%d]: %s", i,
-				rollcall.ErrorDetails(err, false))
+	out := make([]any, len(list))
+	for i, g := range list {
+		switch g.(type) {
+		case string, json.Number:
+			out[i] = map[string]any{"identifier": g}
+		default:
+			out[i] = g
 		}
-		groups = append(groups, g)
 	}
-	return groups, nil
-}
-
-func groupFromJSON(v any, maxDepth int) (rollcall.GroupIdentify, error) {
-	obj, ok := v.(map[string]any)
-	if !ok {
-		id, err := rollcall.IdentifierFromJSON(v)
-		return rollcall.GroupIdentify{Identifier: id}, err
-	}
-
-	id, err := rollcall.IdentifierFromJSON(obj["identifier"])
-	if err != nil {
-		return rollcall.GroupIdentify{}, err
-	}
-	props, err := rollcall.PropertiesFromJSON(obj["properties"], maxDepth)
-	return rollcall.GroupIdentify{Identifier: id, Properties: props}, err
+	return out
 }
