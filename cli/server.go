@@ -132,7 +132,8 @@ func (s *Server) Store() rollcall.Store {
 	return s.store
 }
 
-// handler routes requests to the API and, under /ui/, to the web pages.
+// handler routes requests to the API and, under /ui/, to the web pages,
+// giving both a request ID, a log line and metrics.
 func (s *Server) handler() http.Handler {
 	api := httpapi.New(httpapi.Config{
 		Store:          s.store,
@@ -145,7 +146,9 @@ func (s *Server) handler() http.Handler {
 		RequestTimeout: s.cfg.RequestTimeout,
 	})
 	pages := webui.New(webui.Config{Store: s.store, Logger: s.log, Secure: s.cfg.SecureCookies})
-	return routes(api, pages)
+	// The pages are logged and counted as the API's requests are, under
+	// one route label: their paths hold identifiers.
+	return routes(api, api.Observe("ui", pages))
 }
 
 // newRegistry returns the registry /metrics serves, with the Go runtime's

@@ -1,0 +1,110 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/rollcall/rollcall/cli"
+)
+
+// lockedBuffer collects a server's log while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// requestLines returns the "request" lines logged so far, decoded.
+func (b *lockedBuffer) requestLines(t testing.TB) []map[string]any {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var lines []map[string]any
+	for line := range strings.Lines(b.buf.String()) {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		if rec["msg"] == "request" {
+			lines = append(lines, rec)
+		}
+	}
+	return lines
+}
+
+// startLoggedServer starts a server over a new SQLite file that logs JSON
+// to the returned buffer.
+func startLoggedServer(t testing.TB) (*cli.Server, *lockedBuffer) {
+	t.Helper()
+	cfg, err := cli.ParseServeConfig([]string{"--addr", "127.0.0.1:0", "--db", tempDB(t)}, cli.Env{})
+	if err != nil {
+		t.Fatalf("parse serve config: %v", err)
+	}
+	logs := &lockedBuffer{}
+	srv := cli.NewServer(cfg, &bytes.Buffer{}, slog.New(slog.NewJSONHandler(logs, nil)))
+	if err := srv.Open(context.Background()); err != nil {
+		t.Fatalf("open server: %v", err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run server: %v", err)
+		}
+		if err := srv.Close(); err != nil {
+			t.Errorf("close server: %v", err)
+		}
+	})
+	return srv, logs
+}
+
+func TestWebPagesAreLoggedAndCounted(t *testing.T) {
+	t.Parallel()
+	srv, logs := startLoggedServer(t)
+
+	res, err := http.Get(srv.URL() + "/ui/signin")
+	if err != nil {
+		t.Fatalf("GET /ui/signin: %v", err)
+	}
+	res.Body.Close()
+	id := res.Header.Get("X-Request-Id")
+
+	t.Run("one log line with the request ID", func(t *testing.T) {
+		lines := logs.requestLines(t)
+		if len(lines) != 1 {
+			t.Fatalf("logged %d request lines, want 1: %v", len(lines), lines)
+		}
+		line := lines[0]
+		if id == "" || line["request_id"] != id || line["route"] != "ui" {
+			t.Errorf("line %v; want request_id %q and route ui", line, id)
+		}
+		if line["status"] != float64(res.StatusCode) {
+			t.Errorf("line status %v, answer %d", line["status"], res.StatusCode)
+		}
+	})
+
+	t.Run("counted under the ui route", func(t *testing.T) {
+		body := wantStatus(t, http.StatusOK, "GET", srv.URL()+"/metrics", "", "")
+		want := `rollcall_http_requests_total{method="GET",route="ui",status="200"} 1`
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+		if strings.Contains(body, "/ui/signin") {
+			t.Error("/metrics holds a page's path")
+		}
+	})
+}
