@@ -126,19 +126,23 @@ func (b *Batcher) sendDue() {
 	b.mu.Unlock()
 
 	if len(items) > 0 {
-		// The Batcher's context: a timer has no caller to wait for.
-		_ = b.dispatch(b.ctx, items)
+		// The Batcher's context: a timer has no caller to wait for, so the
+		// next Flush reports what it could not queue.
+		if err := b.dispatch(b.ctx, items); err != nil {
+			b.record(err)
+		}
 	}
 }
 
 // dispatch waits for a send slot and sends items in the background. If ctx
-// ends first the items are recorded as failed, so nothing is lost silently.
+// ends first it returns the error, for its caller to report, and tells
+// OnError.
 func (b *Batcher) dispatch(ctx context.Context, items []UserIdentify) error {
 	select {
 	case b.sem <- struct{}{}:
 	case <-ctx.Done():
 		err := fmt.Errorf("queue batch: %w", ctx.Err())
-		b.fail(items, err)
+		b.notify(items, err)
 		b.done()
 		return err
 	}
@@ -153,11 +157,21 @@ func (b *Batcher) dispatch(ctx context.Context, items []UserIdentify) error {
 	return nil
 }
 
+// fail records a failed send for the next Flush and tells OnError.
 func (b *Batcher) fail(items []UserIdentify, err error) {
-	b.mu.Lock()
-	b.errs = append(b.errs, err)
-	b.mu.Unlock()
+	b.record(err)
+	b.notify(items, err)
+}
 
+// record keeps err for the next Flush to return.
+func (b *Batcher) record(err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.errs = append(b.errs, err)
+}
+
+// notify passes failed items to OnError, when set.
+func (b *Batcher) notify(items []UserIdentify, err error) {
 	if b.cfg.OnError != nil {
 		b.cfg.OnError(items, err)
 	}
