@@ -33,31 +33,54 @@ func (s StoreSink) Identify(ctx context.Context, items []rollcall.Identify) erro
 	return nil
 }
 
-// ClientSink writes through a rollcall server: users as batch requests,
-// groups one request each (the batch endpoint carries users only).
+// ClientSink writes through a rollcall server: users as one batch request,
+// groups one request each (the batch endpoint carries users only). A batch
+// is all users or all groups, as the importer reads them; a mixed batch is
+// refused, since no single request could write it whole or not at all.
 type ClientSink struct {
 	Client *client.Client
 }
 
+// errMixedKinds is ClientSink's answer to a batch of users and groups.
+var errMixedKinds = errors.New("identify through a server: a batch mixes users and groups;" +
+	" send them in batches of their own")
+
 // Identify sends items; a 400 naming an item becomes a *rollcall.ItemError.
+// A user batch writes nothing when an item is at fault. For groups, which
+// go one request each, the groups before the one at fault are written, and
+// sending them again only repeats their upserts.
 func (s ClientSink) Identify(ctx context.Context, items []rollcall.Identify) error {
-	users := make([]client.UserIdentify, 0, len(items))
-	for i, it := range items {
-		if it.Kind == rollcall.KindGroup {
-			g := client.GroupIdentify{Identifier: it.Identifier, Properties: it.Properties}
-			if err := s.Client.IdentifyGroup(ctx, g); err != nil {
-				return itemError(i, err)
-			}
-			continue
-		}
-		users = append(users, toClient(it))
-	}
-	if len(users) == 0 {
+	if len(items) == 0 {
 		return nil
 	}
+	kind := items[0].Kind
+	for _, it := range items[1:] {
+		if it.Kind != kind {
+			return errMixedKinds
+		}
+	}
+	if kind == rollcall.KindGroup {
+		return s.identifyGroups(ctx, items)
+	}
 
+	users := make([]client.UserIdentify, 0, len(items))
+	for _, it := range items {
+		users = append(users, toClient(it))
+	}
 	if _, err := s.Client.IdentifyBatch(ctx, users); err != nil {
 		return batchError(err)
+	}
+	return nil
+}
+
+// identifyGroups sends groups one request each, stopping at the first
+// failure.
+func (s ClientSink) identifyGroups(ctx context.Context, groups []rollcall.Identify) error {
+	for i, it := range groups {
+		g := client.GroupIdentify{Identifier: it.Identifier, Properties: it.Properties}
+		if err := s.Client.IdentifyGroup(ctx, g); err != nil {
+			return itemError(i, err)
+		}
 	}
 	return nil
 }
