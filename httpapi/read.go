@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -200,29 +199,14 @@ func (a *API) deleteMembership(w http.ResponseWriter, r *http.Request, key rollc
 		return err
 	}
 
+	// A store's not-found details say whether the user, the group or the
+	// membership is missing.
 	err = a.store.DeleteMembership(r.Context(), key.Environment, user, group)
-	if rollcall.ErrorCode(err) == rollcall.CodeNotFound {
-		return a.missingMembership(r.Context(), key.Environment, user, group)
-	}
 	if err != nil {
 		return fmt.Errorf("delete membership: %w", err)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-// missingMembership says which of user, group and their membership does not
-// exist, quoting at most 100 bytes of each identifier. The store's
-// own details may quote them whole.
-func (a *API) missingMembership(ctx context.Context, env, user, group string) error {
-	if _, err := a.store.User(ctx, env, user); err != nil {
-		return notFound(err, "user", user, "read user")
-	}
-	if _, err := a.store.Group(ctx, env, group); err != nil {
-		return notFound(err, "group", group, "read group")
-	}
-	return rollcall.Errorf(rollcall.CodeNotFound, "user %s is not a member of group %s",
-		rollcall.QuoteID(user), rollcall.QuoteID(group))
 }
 
 // pageRequest reads the limit and cursor query parameters. An empty limit

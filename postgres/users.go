@@ -24,8 +24,7 @@ func (s *Store) User(ctx context.Context, env, identifier string) (rollcall.User
 		FROM users u WHERE u.env = $1 AND u.identifier = $2`, env, identifier)
 	u, err := scanUser(row)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return rollcall.User{}, rollcall.Errorf(rollcall.CodeNotFound,
-			"no user %s in this environment", rollcall.QuoteID(identifier))
+		return rollcall.User{}, noUser(identifier)
 	}
 	if err != nil {
 		return rollcall.User{}, fmt.Errorf("read user: %w", err)
@@ -156,23 +155,44 @@ func (s *Store) DeleteUser(ctx context.Context, env, identifier string) error {
 		return fmt.Errorf("delete user: %w", err)
 	}
 	if tag.RowsAffected() == 0 {
-		return rollcall.Errorf(rollcall.CodeNotFound, "no user %s in this environment", rollcall.QuoteID(identifier))
+		return noUser(identifier)
 	}
 	return nil
 }
 
-// DeleteMembership removes one user's membership of one group.
+// deleteMembershipSQL deletes a membership and, in the same snapshot, says
+// whether the user and the group exist, so that a miss can name what is
+// missing without another round trip.
+const deleteMembershipSQL = `WITH deleted AS (
+	DELETE FROM memberships WHERE env = $1 AND user_id = $2 AND group_id = $3 RETURNING 1)
+SELECT EXISTS (SELECT 1 FROM deleted),
+	EXISTS (SELECT 1 FROM users WHERE env = $1 AND identifier = $2),
+	EXISTS (SELECT 1 FROM groups WHERE env = $1 AND identifier = $3)`
+
+// DeleteMembership removes one user's membership of one group. When there
+// is none, the error says whether the user, the group or the membership is
+// missing, in the SQLite store's words.
 func (s *Store) DeleteMembership(ctx context.Context, env, user, group string) error {
-	tag, err := s.pool.Exec(ctx,
-		"DELETE FROM memberships WHERE env = $1 AND user_id = $2 AND group_id = $3",
-		env, user, group)
+	var deleted, userFound, groupFound bool
+	err := s.pool.QueryRow(ctx, deleteMembershipSQL, env, user, group).
+		Scan(&deleted, &userFound, &groupFound)
 	if err != nil {
 		return fmt.Errorf("delete membership: %w", err)
 	}
-	if tag.RowsAffected() == 0 {
-		return rollcall.Errorf(rollcall.CodeNotFound,
-			"user %s is not a member of group %s in this environment",
-			rollcall.QuoteID(user), rollcall.QuoteID(group))
+
+	switch {
+	case deleted:
+		return nil
+	case !userFound:
+		return noUser(user)
+	case !groupFound:
+		return noGroup(group)
 	}
-	return nil
+	return rollcall.Errorf(rollcall.CodeNotFound, "user %s is not a member of group %s",
+		rollcall.QuoteID(user), rollcall.QuoteID(group))
+}
+
+func noUser(identifier string) error {
+	return rollcall.Errorf(rollcall.CodeNotFound, "no user %s in this environment",
+		rollcall.QuoteID(identifier))
 }

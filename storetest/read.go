@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -234,12 +235,22 @@ func (h harness) deleteNotFound(t *testing.T) {
 		"DeleteUser of an unknown user")
 	wantCode(t, s.DeleteGroup(ctx, env, "u1"), rollcall.CodeNotFound,
 		"DeleteGroup of an unknown group")
-	wantCode(t, s.DeleteMembership(ctx, env, "u1", "g1"), rollcall.CodeNotFound,
-		"DeleteMembership of a user not in the group")
-	wantCode(t, s.DeleteMembership(ctx, env, "nobody", "g1"), rollcall.CodeNotFound,
-		"DeleteMembership of an unknown user")
-	wantCode(t, s.DeleteMembership(ctx, env, "u1", "nogroup"), rollcall.CodeNotFound,
-		"DeleteMembership of an unknown group")
+	long := strings.Repeat("x", 150)
+	for _, c := range []struct{ what, user, group, details string }{
+		{"a user not in the group", "u1", "g1", `user "u1" is not a member of group "g1"`},
+		{"an unknown user", "nobody", "g1", `no user "nobody" in this environment`},
+		{"an unknown group", "u1", "nogroup", `no group "nogroup" in this environment`},
+		{"an unknown user and group", "nobody", "nogroup", `no user "nobody" in this environment`},
+		{"a long unknown user", long, "g1",
+			"no user " + rollcall.QuoteID(long) + " in this environment"},
+	} {
+		what := "DeleteMembership of " + c.what
+		err := s.DeleteMembership(ctx, env, c.user, c.group)
+		wantCode(t, err, rollcall.CodeNotFound, what)
+		if d := rollcall.ErrorDetails(err, false); d != c.details {
+			t.Errorf("%s: details %q, want %q", what, d, c.details)
+		}
+	}
 	getUser(t, s, env, "u1")
 	getGroup(t, s, env, "g1")
 }
