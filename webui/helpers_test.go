@@ -30,13 +30,19 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
+	return newLoggingFixture(t, t.Output())
+}
+
+// newLoggingFixture is newFixture with the pages' log in JSON lines to w.
+func newLoggingFixture(t testing.TB, w io.Writer) *fixture {
+	t.Helper()
 	store, err := sqlite.Open(filepath.Join(t.TempDir(), "t.db"), rollcall.DefaultLimits())
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { store.Close() })
 
-	logger := slog.New(slog.NewTextHandler(t.Output(), nil))
+	logger := slog.New(slog.NewJSONHandler(w, nil))
 	srv := httptest.NewServer(webui.New(webui.Config{Store: store, Logger: logger}))
 	t.Cleanup(srv.Close)
 	return &fixture{store: store, url: srv.URL}

@@ -19,8 +19,11 @@ var templateFiles embed.FS
 //go:embed static
 var staticFiles embed.FS
 
-// pageNames are the pages, each a template of its own beside the layout.
-var pageNames = []string{"signin", "users", "user", "confirm", "groups", "group", "error"}
+// pageNames returns the pages, each a template of its own beside the
+// layout.
+func pageNames() []string {
+	return []string{"signin", "users", "user", "confirm", "groups", "group", "error"}
+}
 
 // parsePages parses every page with the layout. The templates are embedded,
 // so a failure is a bug the tests catch; it cannot depend on the machine.
@@ -33,8 +36,9 @@ func parsePages() map[string]*template.Template {
 		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	}
 
-	pages := make(map[string]*template.Template, len(pageNames))
-	for _, name := range pageNames {
+	names := pageNames()
+	pages := make(map[string]*template.Template, len(names))
+	for _, name := range names {
 		t := template.New(name).Funcs(funcs)
 		pages[name] = template.Must(t.ParseFS(templateFiles,
 			"templates/layout.html", "templates/partials.html", "templates/"+name+".html"))
@@ -108,7 +112,7 @@ func (ui *UI) fail(w http.ResponseWriter, r *http.Request, s *session, err error
 	case rollcall.ErrorCode(err) == rollcall.CodeInvalid:
 		ui.renderError(w, r, s, http.StatusBadRequest, rollcall.ErrorDetails(err, false))
 	default:
-		ui.logger.ErrorContext(r.Context(), "web page failed", "method", r.Method, "err", err)
+		ui.logger.ErrorContext(r.Context(), "web page failed", "method", r.Method, "error", err)
 		ui.renderError(w, r, s, http.StatusInternalServerError,
 			"Something went wrong on the server. Try again, and report it if it persists.")
 	}
@@ -124,7 +128,7 @@ func (ui *UI) renderError(w http.ResponseWriter, r *http.Request, s *session,
 		v = s.view(http.StatusText(status), "", msg)
 	}
 	if err := ui.render(w, status, "error", v); err != nil {
-		ui.logger.ErrorContext(r.Context(), "render error page", "err", err)
+		ui.logger.ErrorContext(r.Context(), "render error page", "error", err)
 		http.Error(w, http.StatusText(status), status)
 	}
 }

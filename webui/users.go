@@ -125,7 +125,7 @@ func (ui *UI) deleteUser(w http.ResponseWriter, r *http.Request, s session) erro
 	}
 
 	ui.logger.InfoContext(r.Context(), "user deleted from the web pages",
-		"environment", s.env, "key", s.prefix)
+		"env", s.env, "key_prefix", s.prefix)
 	http.SetCookie(w, ui.cookie(deletedCookie, signNotice(s, id), 60))
 	http.Redirect(w, r, "/ui/users", http.StatusSeeOther)
 	return nil
