@@ -23,7 +23,8 @@ const (
 )
 
 // internalDetails is all a client learns of an unexpected error.
-const internalDetails = "Something went wrong on the server; the request was not applied. Try again, and report it if it persists."
+const internalDetails = "Something went wrong on the server; " +
+	"try the request again, and report it if it persists."
 
 // Error is an error a client may see: a code and one sentence that tells a
 // person what to change.

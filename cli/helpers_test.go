@@ -73,7 +73,16 @@ func startServerArgs(t testing.TB, args ...string) (*cli.Server, string) {
 		t.Fatalf("parse serve config: %v", err)
 	}
 	var out bytes.Buffer
-	srv := cli.NewServer(cfg, &out, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := runServer(t, cfg, &out, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return srv, out.String()
+}
+
+// runServer opens a server with cfg, printing to out and logging to log,
+// runs it, and stops and closes it when the test ends.
+func runServer(t testing.TB, cfg cli.ServeConfig, out io.Writer, log *slog.Logger) *cli.Server {
+	t.Helper()
+
+	srv := cli.NewServer(cfg, out, log)
 	if err := srv.Open(context.Background()); err != nil {
 		t.Fatalf("open server: %v", errors.Join(err, srv.Close()))
 	}
@@ -90,7 +99,7 @@ func startServerArgs(t testing.TB, args ...string) (*cli.Server, string) {
 			t.Errorf("close server: %v", err)
 		}
 	})
-	return srv, out.String()
+	return srv
 }
 
 var exportLine = regexp.MustCompile(`export (SERVER|BROWSER)_KEY=(\S+)`)

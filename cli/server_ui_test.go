@@ -2,7 +2,6 @@ package cli_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -52,23 +51,7 @@ func startLoggedServer(t testing.TB) (*cli.Server, *lockedBuffer) {
 		t.Fatalf("parse serve config: %v", err)
 	}
 	logs := &lockedBuffer{}
-	srv := cli.NewServer(cfg, &bytes.Buffer{}, slog.New(slog.NewJSONHandler(logs, nil)))
-	if err := srv.Open(context.Background()); err != nil {
-		t.Fatalf("open server: %v", err)
-	}
-
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run server: %v", err)
-		}
-		if err := srv.Close(); err != nil {
-			t.Errorf("close server: %v", err)
-		}
-	})
+	srv := runServer(t, cfg, &bytes.Buffer{}, slog.New(slog.NewJSONHandler(logs, nil)))
 	return srv, logs
 }
 
