@@ -8,11 +8,8 @@ import (
 	"github.com/rollcall/rollcall"
 )
 
-// Page sizes of the list endpoints.
-const (
-	defaultLimit = 100
-	maxLimit     = 1000
-)
+// maxLimit is the largest page a list endpoint serves.
+const maxLimit = 1000
 
 // userJSON is a user on the wire.
 type userJSON struct {
@@ -213,7 +210,7 @@ func (a *API) deleteMembership(w http.ResponseWriter, r *http.Request, key rollc
 // is the default.
 func pageRequest(r *http.Request) (rollcall.PageRequest, error) {
 	q := r.URL.Query()
-	p := rollcall.PageRequest{Limit: defaultLimit, Cursor: q.Get("cursor")}
+	p := rollcall.PageRequest{Limit: rollcall.DefaultPageLimit, Cursor: q.Get("cursor")}
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > maxLimit {

@@ -50,17 +50,17 @@ func scanGroup(row pgx.Row) (rollcall.Group, error) {
 func (s *Store) Groups(
 	ctx context.Context, env string, p rollcall.PageRequest,
 ) (rollcall.GroupPage, error) {
-	after, _, err := decodeCursor(p.Cursor, listGroups)
+	after, err := rollcall.DecodeCursor(p.Cursor, rollcall.GroupsList)
 	if err != nil {
 		return rollcall.GroupPage{}, err
 	}
 
-	limit := pageLimit(p.Limit)
+	limit := p.Size()
 	// An empty identifier sorts before every real one, so the first page
 	// needs no separate statement.
 	rows, err := s.pool.Query(ctx, `SELECT `+groupColumns+` FROM groups g
 		WHERE g.env = $1 AND g.identifier > $2 ORDER BY g.identifier LIMIT $3`,
-		env, after.After, limit+1)
+		env, after.Identifier, limit+1)
 	if err != nil {
 		return rollcall.GroupPage{}, fmt.Errorf("list groups: %w", err)
 	}
@@ -80,7 +80,9 @@ func (s *Store) Groups(
 
 	if len(page.Groups) > limit {
 		page.Groups = page.Groups[:limit]
-		page.NextCursor = cursor{List: listGroups, After: page.Groups[limit-1].Identifier}.encode()
+		last := page.Groups[limit-1].Identifier
+		page.NextCursor = rollcall.EncodeCursor(
+			rollcall.Cursor{List: rollcall.GroupsList, Identifier: last})
 	}
 	return page, nil
 }
@@ -89,7 +91,8 @@ func (s *Store) Groups(
 func (s *Store) GroupMembers(
 	ctx context.Context, env, group string, p rollcall.PageRequest,
 ) (rollcall.UserPage, error) {
-	after, _, err := decodeCursor(p.Cursor, membersList(group))
+	list := rollcall.MembersList(group)
+	after, err := rollcall.DecodeCursor(p.Cursor, list)
 	if err != nil {
 		return rollcall.UserPage{}, err
 	}
@@ -106,13 +109,13 @@ func (s *Store) GroupMembers(
 	}
 
 	var q query
-	limit := pageLimit(p.Limit)
+	limit := p.Size()
 	fmt.Fprintf(&q.sql, `SELECT %s FROM memberships gm
 		JOIN users u ON u.env = gm.env AND u.identifier = gm.user_id
 		WHERE gm.env = %s AND gm.group_id = %s AND gm.user_id > %s
 		ORDER BY gm.user_id LIMIT %s`,
-		userColumns, q.arg(env), q.arg(group), q.arg(after.After), q.arg(limit+1))
-	return s.userPage(ctx, &q, membersList(group), limit)
+		userColumns, q.arg(env), q.arg(group), q.arg(after.Identifier), q.arg(limit+1))
+	return s.userPage(ctx, &q, list, limit)
 }
 
 // DeleteGroup removes a group; its memberships go with it by cascade and the

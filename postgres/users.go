@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/rollcall/rollcall"
@@ -67,11 +66,8 @@ func (q *query) arg(v any) string {
 func (s *Store) Users(
 	ctx context.Context, env string, uq rollcall.UserQuery,
 ) (rollcall.UserPage, error) {
-	list := listUsers
-	if uq.Order == rollcall.ByUpdatedDesc {
-		list = listUsersUpdated
-	}
-	after, more, err := decodeCursor(uq.Cursor, list)
+	list := rollcall.UsersListFor(uq.Order)
+	after, err := rollcall.DecodeCursor(uq.Cursor, list)
 	if err != nil {
 		return rollcall.UserPage{}, err
 	}
@@ -86,25 +82,27 @@ func (s *Store) Users(
 			OR (jsonb_typeof(u.properties->'email') = 'string'
 			    AND starts_with(lower(u.properties->>'email'), lower(%[1]s))))`, p)
 	}
-	orderUsers(&q, list, after, more)
+	orderUsers(&q, list, after)
 
-	limit := pageLimit(uq.Limit)
+	limit := uq.Size()
 	fmt.Fprintf(&q.sql, " LIMIT %s", q.arg(limit+1))
 	return s.userPage(ctx, &q, list, limit)
 }
 
 // orderUsers adds the keyset condition and the order of a users list.
-func orderUsers(q *query, list string, after cursor, more bool) {
-	if list == listUsers {
+// The zero after is the first page.
+func orderUsers(q *query, list string, after rollcall.Cursor) {
+	more := after.Identifier != ""
+	if list == rollcall.UsersList {
 		if more {
-			fmt.Fprintf(&q.sql, " AND u.identifier > %s", q.arg(after.After))
+			fmt.Fprintf(&q.sql, " AND u.identifier > %s", q.arg(after.Identifier))
 		}
 		q.sql.WriteString(" ORDER BY u.identifier")
 		return
 	}
 
 	if more {
-		at, id := q.arg(time.UnixMicro(after.Updated)), q.arg(after.After)
+		at, id := q.arg(after.Updated), q.arg(after.Identifier)
 		fmt.Fprintf(&q.sql,
 			" AND (u.updated_at < %[1]s OR (u.updated_at = %[1]s AND u.identifier > %[2]s))",
 			at, id)
@@ -138,11 +136,11 @@ func (s *Store) userPage(
 	if len(page.Users) > limit {
 		page.Users = page.Users[:limit]
 		last := page.Users[limit-1]
-		c := cursor{List: list, After: last.Identifier}
-		if list == listUsersUpdated {
-			c.Updated = last.UpdatedAt.UnixMicro()
+		c := rollcall.Cursor{List: list, Identifier: last.Identifier}
+		if list == rollcall.UsersByUpdateList {
+			c.Updated = last.UpdatedAt
 		}
-		page.NextCursor = c.encode()
+		page.NextCursor = rollcall.EncodeCursor(c)
 	}
 	return page, nil
 }

@@ -29,19 +29,17 @@ func (s *Store) Group(ctx context.Context, env, identifier string) (rollcall.Gro
 func (s *Store) Groups(
 	ctx context.Context, env string, p rollcall.PageRequest,
 ) (rollcall.GroupPage, error) {
-	c, err := decodeCursor(p.Cursor, listGroups)
+	// The first page decodes with an empty identifier, which sorts before
+	// every real one.
+	c, err := rollcall.DecodeCursor(p.Cursor, rollcall.GroupsList)
 	if err != nil {
 		return rollcall.GroupPage{}, err
 	}
-	after := ""
-	if c != nil {
-		after = c.Identifier
-	}
 
-	limit := pageLimit(p.Limit)
+	limit := p.Size()
 	rows, err := s.reader.QueryContext(ctx,
 		selectGroupsSQL+` WHERE g.env = ? AND g.identifier > ? ORDER BY g.identifier LIMIT ?`,
-		env, after, limit+1)
+		env, c.Identifier, limit+1)
 	if err != nil {
 		return rollcall.GroupPage{}, fmt.Errorf("select groups: %w", err)
 	}
@@ -49,22 +47,18 @@ func (s *Store) Groups(
 	if err != nil {
 		return rollcall.GroupPage{}, err
 	}
-	return finishGroupPage(groups, limit)
+	return finishGroupPage(groups, limit), nil
 }
 
 // finishGroupPage trims the extra row and makes the next cursor.
-func finishGroupPage(groups []rollcall.Group, limit int) (rollcall.GroupPage, error) {
+func finishGroupPage(groups []rollcall.Group, limit int) rollcall.GroupPage {
 	if len(groups) <= limit {
-		return rollcall.GroupPage{Groups: groups}, nil
+		return rollcall.GroupPage{Groups: groups}
 	}
 
 	groups = groups[:limit]
-	last := groups[limit-1].Identifier
-	next, err := encodeCursor(cursor{List: listGroups, Identifier: last})
-	if err != nil {
-		return rollcall.GroupPage{}, err
-	}
-	return rollcall.GroupPage{Groups: groups, NextCursor: next}, nil
+	c := rollcall.Cursor{List: rollcall.GroupsList, Identifier: groups[limit-1].Identifier}
+	return rollcall.GroupPage{Groups: groups, NextCursor: rollcall.EncodeCursor(c)}
 }
 
 func scanGroups(rows *sql.Rows) ([]rollcall.Group, error) {

@@ -45,7 +45,8 @@ func (s *Store) Users(
 	var page rollcall.UserPage
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		page, err = userPage(ctx, tx, sel, q.Order, usersList(q.Order), q.PageRequest)
+		list := rollcall.UsersListFor(q.Order)
+		page, err = userPage(ctx, tx, sel, q.Order, list, q.PageRequest)
 		return err
 	})
 	return page, err
@@ -64,7 +65,7 @@ func (s *Store) GroupMembers(
 
 		sel := userSelect{from: "memberships m JOIN users u ON u.id = m.user_id",
 			where: []string{"m.group_id = ?"}, args: []any{groupID}}
-		page, err = userPage(ctx, tx, sel, rollcall.ByIdentifier, membersList(group), p)
+		page, err = userPage(ctx, tx, sel, rollcall.ByIdentifier, rollcall.MembersList(group), p)
 		return err
 	})
 	return page, err
@@ -120,7 +121,7 @@ func userPage(
 	ctx context.Context, tx *sql.Tx, sel userSelect, order rollcall.UserOrder, list string,
 	p rollcall.PageRequest,
 ) (rollcall.UserPage, error) {
-	c, err := decodeCursor(p.Cursor, list)
+	c, err := rollcall.DecodeCursor(p.Cursor, list)
 	if err != nil {
 		return rollcall.UserPage{}, err
 	}
@@ -129,42 +130,39 @@ func userPage(
 	if order == rollcall.ByUpdatedDesc {
 		sel.orderBy = "u.updated_at DESC, u.identifier"
 	}
-	if c != nil && order == rollcall.ByUpdatedDesc {
+	if c.Identifier != "" && order == rollcall.ByUpdatedDesc {
+		at := millis(c.Updated)
 		sel.and("(u.updated_at < ? OR (u.updated_at = ? AND u.identifier > ?))",
-			c.Updated, c.Updated, c.Identifier)
-	} else if c != nil {
+			at, at, c.Identifier)
+	} else if c.Identifier != "" {
 		sel.and("u.identifier > ?", c.Identifier)
 	}
 
-	limit := pageLimit(p.Limit)
+	limit := p.Size()
 	sel.limit = limit + 1
 	users, err := selectUsers(ctx, tx, sel)
 	if err != nil {
 		return rollcall.UserPage{}, err
 	}
-	return finishUserPage(users, limit, list, order)
+	return finishUserPage(users, limit, list, order), nil
 }
 
 // finishUserPage trims the extra row fetched to learn whether another page
 // follows, and makes the cursor that continues after the last user kept.
 func finishUserPage(
 	users []rollcall.User, limit int, list string, order rollcall.UserOrder,
-) (rollcall.UserPage, error) {
+) rollcall.UserPage {
 	if len(users) <= limit {
-		return rollcall.UserPage{Users: users}, nil
+		return rollcall.UserPage{Users: users}
 	}
 
 	users = users[:limit]
 	last := users[limit-1]
-	c := cursor{List: list, Identifier: last.Identifier}
+	c := rollcall.Cursor{List: list, Identifier: last.Identifier}
 	if order == rollcall.ByUpdatedDesc {
-		c.Updated = millis(last.UpdatedAt)
+		c.Updated = last.UpdatedAt
 	}
-	next, err := encodeCursor(c)
-	if err != nil {
-		return rollcall.UserPage{}, err
-	}
-	return rollcall.UserPage{Users: users, NextCursor: next}, nil
+	return rollcall.UserPage{Users: users, NextCursor: rollcall.EncodeCursor(c)}
 }
 
 // selectUsers runs sel and fills each user's groups with one more query.

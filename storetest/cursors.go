@@ -44,7 +44,8 @@ func pagedLists() []pagedList {
 
 // runCursors checks that a cursor pages only the list that issued it: a
 // cursor of each list is refused by every other list, and still accepted
-// by its own.
+// by its own. Every refusal is the domain's own, word for word, so the
+// stores cannot drift apart.
 func (h harness) runCursors(t *testing.T) {
 	t.Parallel()
 	s := h.store(t)
@@ -74,8 +75,30 @@ func (h harness) runCursors(t *testing.T) {
 					}
 					return
 				}
-				wantCode(t, err, rollcall.CodeInvalid, "a cursor of "+from.name)
+				wantCursorRefusal(t, err, "a cursor of "+from.name)
 			})
 		}
+	}
+	for _, l := range lists {
+		t.Run("not a cursor on "+l.name, func(t *testing.T) {
+			_, err := l.page(s, rollcall.PageRequest{Limit: 1, Cursor: "not-a-cursor"})
+			wantCursorRefusal(t, err, "a made-up cursor")
+		})
+	}
+}
+
+// wantCursorRefusal fails t unless err refuses a cursor in the words of
+// rollcall.DecodeCursor.
+func wantCursorRefusal(t testing.TB, err error, what string) {
+	t.Helper()
+	wantCode(t, err, rollcall.CodeInvalid, what)
+
+	_, want := rollcall.DecodeCursor("!", rollcall.GroupsList)
+	if want == nil {
+		t.Fatal("rollcall.DecodeCursor accepted \"!\"; the check below needs its refusal")
+	}
+	got, wantDetails := rollcall.ErrorDetails(err, false), rollcall.ErrorDetails(want, false)
+	if got != wantDetails {
+		t.Fatalf("%s: details %q, want %q", what, got, wantDetails)
 	}
 }
