@@ -45,11 +45,13 @@ type Cursor struct {
 
 // cursorWire is a Cursor as it travels, base64url JSON that clients must
 // treat as opaque. Updated is in Unix microseconds, finer than either store
-// keeps, so a cursor never rounds the time it continues after.
+// keeps, so a cursor never rounds the time it continues after. Its key is
+// "t" because older SQLite cursors held milliseconds under "u": those must
+// be refused, not read as a time a thousand times too early.
 type cursorWire struct {
 	List       string `json:"l"`
 	Identifier string `json:"i"`
-	Updated    *int64 `json:"u,omitempty"`
+	Updated    *int64 `json:"t,omitempty"`
 }
 
 // EncodeCursor returns the opaque text of c handed to clients.
