@@ -6,31 +6,18 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/rollcall/rollcall/internal/syncbuf"
 
 	"github.com/rollcall/rollcall/cli"
 )
 
-// lockedBuffer collects a server's log while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
 // requestLines returns the "request" lines logged so far, decoded.
-func (b *lockedBuffer) requestLines(t testing.TB) []map[string]any {
+func requestLines(t testing.TB, b *syncbuf.Buffer) []map[string]any {
 	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
 	var lines []map[string]any
-	for line := range strings.Lines(b.buf.String()) {
+	for line := range strings.Lines(b.String()) {
 		var rec map[string]any
 		if err := json.Unmarshal([]byte(line), &rec); err != nil {
 			t.Fatalf("log line %q: %v", line, err)
@@ -44,13 +31,13 @@ func (b *lockedBuffer) requestLines(t testing.TB) []map[string]any {
 
 // startLoggedServer starts a server over a new SQLite file that logs JSON
 // to the returned buffer.
-func startLoggedServer(t testing.TB) (*cli.Server, *lockedBuffer) {
+func startLoggedServer(t testing.TB) (*cli.Server, *syncbuf.Buffer) {
 	t.Helper()
 	cfg, err := cli.ParseServeConfig([]string{"--addr", "127.0.0.1:0", "--db", tempDB(t)}, cli.Env{})
 	if err != nil {
 		t.Fatalf("parse serve config: %v", err)
 	}
-	logs := &lockedBuffer{}
+	logs := &syncbuf.Buffer{}
 	srv := runServer(t, cfg, &bytes.Buffer{}, slog.New(slog.NewJSONHandler(logs, nil)))
 	return srv, logs
 }
@@ -67,7 +54,7 @@ func TestWebPagesAreLoggedAndCounted(t *testing.T) {
 	id := res.Header.Get("X-Request-Id")
 
 	t.Run("one log line with the request ID", func(t *testing.T) {
-		lines := logs.requestLines(t)
+		lines := requestLines(t, logs)
 		if len(lines) != 1 {
 			t.Fatalf("logged %d request lines, want 1: %v", len(lines), lines)
 		}

@@ -10,10 +10,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rollcall/rollcall/internal/syncbuf"
 )
 
 // startTimeout bounds how long the binary may take to start listening. It
@@ -24,7 +25,7 @@ const startTimeout = 60 * time.Second
 type process struct {
 	cmd    *exec.Cmd
 	url    string
-	stdout *lockedBuffer
+	stdout *syncbuf.Buffer
 	stderr *logWatch
 	done   chan struct{}
 }
@@ -38,7 +39,7 @@ func startRollcall(t testing.TB, db string, extra ...string) *process {
 		"--log-format", "json"}, extra...)
 	p := &process{
 		cmd:    exec.Command(binary, args...),
-		stdout: &lockedBuffer{},
+		stdout: &syncbuf.Buffer{},
 		stderr: newLogWatch(),
 		done:   make(chan struct{}),
 	}
@@ -188,29 +189,10 @@ func decode(t testing.TB, b []byte) map[string]any {
 	return v
 }
 
-// lockedBuffer is a bytes.Buffer safe to write from the process's copying
-// goroutine while a test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // logWatch keeps the JSON log lines of the process and reports the address
 // of the first "listening" line.
 type logWatch struct {
-	lockedBuffer
+	syncbuf.Buffer
 	partial   []byte
 	listening chan string
 }
@@ -220,7 +202,7 @@ func newLogWatch() *logWatch {
 }
 
 func (w *logWatch) Write(p []byte) (int, error) {
-	w.lockedBuffer.Write(p)
+	w.Buffer.Write(p)
 
 	// Only the process's copying goroutine writes, so partial needs no lock.
 	w.partial = append(w.partial, p...)

@@ -10,8 +10,9 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/rollcall/rollcall/internal/syncbuf"
 
 	"github.com/rollcall/rollcall"
 	"github.com/rollcall/rollcall/httpapi"
@@ -23,7 +24,7 @@ import (
 type fixture struct {
 	api     *httpapi.API
 	store   *sqlite.Store
-	logs    *lockedBuffer
+	logs    *syncbuf.Buffer
 	server  string
 	browser string
 }
@@ -33,7 +34,7 @@ type fixture struct {
 // cfg.Store set, so that it may wrap the store.
 func newFixture(t testing.TB, configure ...func(*httpapi.Config)) *fixture {
 	t.Helper()
-	logs := &lockedBuffer{}
+	logs := &syncbuf.Buffer{}
 	cfg := httpapi.Config{
 		Limits: rollcall.DefaultLimits(),
 		Logger: slog.New(slog.NewJSONHandler(logs, nil)),
@@ -135,22 +136,4 @@ func wantError(t testing.TB, w *httptest.ResponseRecorder, status int, code roll
 	}
 }
 
-// lockedBuffer is a log sink safe for concurrent requests.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-var _ io.Writer = (*lockedBuffer)(nil)
+var _ io.Writer = (*syncbuf.Buffer)(nil)
