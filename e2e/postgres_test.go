@@ -2,11 +2,11 @@ package e2e_test
 
 import (
 	"fmt"
-	"net"
 	"os/exec"
 	"testing"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/pgtest"
 	"github.com/rollcall/rollcall/internal/tcpproxy"
 )
 
@@ -125,7 +125,7 @@ func TestPostgresOutage(t *testing.T) {
 	t.Parallel()
 	db := newPostgresDB(t)
 	key := createKey(t, db, "production", "server")
-	proxy := tcpproxy.Start(t, postgresAddr(t))
+	proxy := tcpproxy.Start(t, pgtest.Addr(t))
 	p := startRollcall(t, withHost(t, db, proxy.Addr()))
 	load := startLoad(p.url, key, 3)
 	defer load.stopLoad()
@@ -162,15 +162,4 @@ func TestPostgresOutage(t *testing.T) {
 		t.Error(problem)
 	}
 	checkWrites(t, []*process{p}, key, acked)
-}
-
-// postgresAddr returns the host and port of the test database.
-func postgresAddr(t testing.TB) string {
-	t.Helper()
-
-	u := parseURL(t, postgresURL())
-	if u.Port() == "" {
-		return net.JoinHostPort(u.Hostname(), "5432")
-	}
-	return u.Host
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/rollcall/rollcall"
+	"github.com/rollcall/rollcall/internal/pgtest"
 )
 
 // BenchmarkIdentify measures one identify and one batch of 100 users, each
@@ -56,7 +57,7 @@ func BenchmarkIdentifyParallel(b *testing.B) {
 // BenchmarkIdentify's batch, written by three hand-made multi-row
 // statements in one transaction, without any of the store's checks.
 func BenchmarkRawUpsert(b *testing.B) {
-	schema := newSchema(b)
+	schema := pgtest.NewSchema(b)
 	_ = openAt(b, schemaURL(b, schema), rollcall.DefaultLimits())
 	conn := connectSchema(b, schema)
 

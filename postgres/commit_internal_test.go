@@ -2,78 +2,25 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	neturl "net/url"
-	"os"
-	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/rollcall/rollcall"
+	"github.com/rollcall/rollcall/internal/pgtest"
 )
 
 // openInternal opens a store on a schema of its own, for tests that drive
 // the committer directly rather than race goroutines into one group.
 func openInternal(t testing.TB, limits rollcall.Limits) *Store {
 	t.Helper()
-	ctx := context.Background()
-	url := os.Getenv("ROLLCALL_TEST_POSTGRES")
-	if url == "" {
-		url = "postgres://root@127.0.0.1:5432/test"
-	}
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatalf("connect to the test database: %v", err)
-	}
-	defer conn.Close(ctx)
-
-	buf := make([]byte, 8)
-	_, _ = rand.Read(buf)
-	schema := "rollcall_test_" + hex.EncodeToString(buf)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() { dropSchema(t, url, schema) })
-
-	s, err := Open(ctx, inSchema(t, url, schema), limits)
+	schema := pgtest.NewSchema(t)
+	conn := pgtest.SchemaURL(t, schema, map[string]string{"pool_max_conns": "4"})
+	s, err := Open(context.Background(), conn, limits)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
 	return s
-}
-
-// inSchema returns the connection string with sessions working in schema,
-// for both URL and key=value forms.
-func inSchema(t testing.TB, conn, schema string) string {
-	t.Helper()
-	if !strings.Contains(conn, "://") {
-		return conn + " search_path=" + schema + " pool_max_conns=4"
-	}
-	u, err := neturl.Parse(conn)
-	if err != nil {
-		t.Fatalf("parse test database URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	q.Set("pool_max_conns", "4")
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
-func dropSchema(t testing.TB, url, schema string) {
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Errorf("connect to drop schema %s: %v", schema, err)
-		return
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-		t.Errorf("drop schema %s: %v", schema, err)
-	}
 }
 
 // newRequest builds a request as write would hand it to a committer.

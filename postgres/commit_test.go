@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/rollcall/rollcall"
+	"github.com/rollcall/rollcall/internal/pgtest"
 	"github.com/rollcall/rollcall/postgres"
 	"github.com/rollcall/rollcall/storetest"
 )
@@ -185,7 +186,7 @@ func testCanceled(t *testing.T) {
 // must return, and every write acknowledged before must be stored.
 func testCloseAnswers(t *testing.T) {
 	t.Parallel()
-	conn := schemaURL(t, newSchema(t))
+	conn := schemaURL(t, pgtest.NewSchema(t))
 	s := openAt(t, conn, rollcall.DefaultLimits())
 	const n = 40
 	items := make([]rollcall.Identify, n)

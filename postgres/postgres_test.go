@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/rollcall/rollcall"
+	"github.com/rollcall/rollcall/internal/pgtest"
 	"github.com/rollcall/rollcall/internal/tcpproxy"
 	"github.com/rollcall/rollcall/postgres"
 	"github.com/rollcall/rollcall/storetest"
@@ -29,7 +29,7 @@ func TestMigrations(t *testing.T) {
 
 func testMigrationRace(t *testing.T) {
 	t.Parallel()
-	schema := newSchema(t)
+	schema := pgtest.NewSchema(t)
 	conn := schemaURL(t, schema)
 
 	var wg sync.WaitGroup
@@ -58,7 +58,7 @@ func testMigrationRace(t *testing.T) {
 
 func testReopen(t *testing.T) {
 	t.Parallel()
-	schema := newSchema(t)
+	schema := pgtest.NewSchema(t)
 	conn := schemaURL(t, schema)
 	ctx := context.Background()
 
@@ -86,7 +86,7 @@ func testReopen(t *testing.T) {
 
 func testNewerDatabase(t *testing.T) {
 	t.Parallel()
-	schema := newSchema(t)
+	schema := pgtest.NewSchema(t)
 	conn := schemaURL(t, schema)
 	_ = openAt(t, conn, rollcall.DefaultLimits()).Close()
 	execSQL(t, schema,
@@ -100,7 +100,7 @@ func testNewerDatabase(t *testing.T) {
 
 func TestConcurrentIdentifyAcrossStores(t *testing.T) {
 	t.Parallel()
-	conn := schemaURL(t, newSchema(t))
+	conn := schemaURL(t, pgtest.NewSchema(t))
 	stores := []*postgres.Store{
 		openAt(t, conn, rollcall.DefaultLimits()),
 		openAt(t, conn, rollcall.DefaultLimits()),
@@ -212,20 +212,10 @@ func proxiedURL(t testing.TB, schema string, p *tcpproxy.Proxy) string {
 	return u.String()
 }
 
-// databaseAddr returns the host:port of the test database.
-func databaseAddr(t testing.TB) string {
-	t.Helper()
-	cfg, err := pgconn.ParseConfig(testURL())
-	if err != nil {
-		t.Fatalf("parse test database URL: %v", err)
-	}
-	return fmt.Sprintf("%s:%d", cfg.Host, cfg.Port)
-}
-
 func TestOutage(t *testing.T) {
 	t.Parallel()
-	p := tcpproxy.Start(t, databaseAddr(t))
-	s := openAt(t, proxiedURL(t, newSchema(t), p), rollcall.DefaultLimits())
+	p := tcpproxy.Start(t, pgtest.Addr(t))
+	s := openAt(t, proxiedURL(t, pgtest.NewSchema(t), p), rollcall.DefaultLimits())
 	ctx := context.Background()
 
 	w := startWriters(s, 3)
