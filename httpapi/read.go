@@ -11,72 +11,25 @@ import (
 // maxLimit is the largest page a list endpoint serves.
 const maxLimit = 1000
 
-// userJSON is a user on the wire.
-type userJSON struct {
-	Identifier string              `json:"identifier"`
-	Properties rollcall.Properties `json:"properties"`
-	Groups     []string            `json:"groups"`
-	CreatedAt  string              `json:"createdAt"`
-	UpdatedAt  string              `json:"updatedAt"`
-}
-
-// groupJSON is a group on the wire.
-type groupJSON struct {
-	Identifier  string              `json:"identifier"`
-	Properties  rollcall.Properties `json:"properties"`
-	MemberCount int                 `json:"memberCount"`
-	CreatedAt   string              `json:"createdAt"`
-	UpdatedAt   string              `json:"updatedAt"`
-}
-
 type userPageJSON struct {
-	Users      []userJSON `json:"users"`
-	NextCursor string     `json:"nextCursor,omitempty"`
+	Users      []rollcall.UserJSON `json:"users"`
+	NextCursor string              `json:"nextCursor,omitempty"`
 }
 
 type groupPageJSON struct {
-	Groups     []groupJSON `json:"groups"`
-	NextCursor string      `json:"nextCursor,omitempty"`
-}
-
-func toUserJSON(u rollcall.User) userJSON {
-	out := userJSON{
-		Identifier: u.Identifier,
-		Properties: nonNil(u.Properties),
-		Groups:     u.Groups,
-		CreatedAt:  rollcall.FormatTime(u.CreatedAt),
-		UpdatedAt:  rollcall.FormatTime(u.UpdatedAt),
-	}
-	if out.Groups == nil {
-		out.Groups = []string{}
-	}
-	return out
-}
-
-func toGroupJSON(g rollcall.Group) groupJSON {
-	return groupJSON{
-		Identifier:  g.Identifier,
-		Properties:  nonNil(g.Properties),
-		MemberCount: g.MemberCount,
-		CreatedAt:   rollcall.FormatTime(g.CreatedAt),
-		UpdatedAt:   rollcall.FormatTime(g.UpdatedAt),
-	}
+	Groups     []rollcall.GroupJSON `json:"groups"`
+	NextCursor string               `json:"nextCursor,omitempty"`
 }
 
 func toUserPage(p rollcall.UserPage) userPageJSON {
-	out := userPageJSON{Users: make([]userJSON, 0, len(p.Users)), NextCursor: p.NextCursor}
+	out := userPageJSON{
+		Users:      make([]rollcall.UserJSON, 0, len(p.Users)),
+		NextCursor: p.NextCursor,
+	}
 	for _, u := range p.Users {
-		out.Users = append(out.Users, toUserJSON(u))
+		out.Users = append(out.Users, rollcall.NewUserJSON(u))
 	}
 	return out
-}
-
-// nonNil makes properties encode as {} rather than null.
-func nonNil(p rollcall.Properties) rollcall.Properties {
-	if p == nil {
-		return rollcall.Properties{}
-	}
-	return p
 }
 
 func (a *API) getUser(w http.ResponseWriter, r *http.Request, key rollcall.APIKey) error {
@@ -89,7 +42,7 @@ func (a *API) getUser(w http.ResponseWriter, r *http.Request, key rollcall.APIKe
 	if err != nil {
 		return notFound(err, "user", id, "read user")
 	}
-	writeJSON(w, http.StatusOK, toUserJSON(u))
+	writeJSON(w, http.StatusOK, rollcall.NewUserJSON(u))
 	return nil
 }
 
@@ -117,7 +70,7 @@ func (a *API) getGroup(w http.ResponseWriter, r *http.Request, key rollcall.APIK
 	if err != nil {
 		return notFound(err, "group", id, "read group")
 	}
-	writeJSON(w, http.StatusOK, toGroupJSON(g))
+	writeJSON(w, http.StatusOK, rollcall.NewGroupJSON(g))
 	return nil
 }
 
@@ -132,11 +85,11 @@ func (a *API) listGroups(w http.ResponseWriter, r *http.Request, key rollcall.AP
 		return fmt.Errorf("list groups: %w", err)
 	}
 	out := groupPageJSON{
-		Groups:     make([]groupJSON, 0, len(groups.Groups)),
+		Groups:     make([]rollcall.GroupJSON, 0, len(groups.Groups)),
 		NextCursor: groups.NextCursor,
 	}
 	for _, g := range groups.Groups {
-		out.Groups = append(out.Groups, toGroupJSON(g))
+		out.Groups = append(out.Groups, rollcall.NewGroupJSON(g))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

@@ -53,24 +53,6 @@ func (s StoreSource) Groups(ctx context.Context, limit int,
 	return page, nil
 }
 
-// userLine is a user as an export writes it.
-type userLine struct {
-	Identifier string              `json:"identifier"`
-	Properties rollcall.Properties `json:"properties"`
-	Groups     []string            `json:"groups"`
-	CreatedAt  string              `json:"createdAt"`
-	UpdatedAt  string              `json:"updatedAt"`
-}
-
-// groupLine is a group as an export writes it.
-type groupLine struct {
-	Identifier  string              `json:"identifier"`
-	Properties  rollcall.Properties `json:"properties"`
-	MemberCount int                 `json:"memberCount"`
-	CreatedAt   string              `json:"createdAt"`
-	UpdatedAt   string              `json:"updatedAt"`
-}
-
 // ExportUsers writes every user of src to w in format f (JSON Lines or
 // CSV), page by page, and returns how many it wrote. Properties are
 // written in key order, so the same data always gives the same bytes.
@@ -148,16 +130,7 @@ func newExportWriter(w io.Writer, f Format, header []string) (*exportWriter, err
 }
 
 func (o *exportWriter) user(u rollcall.User) error {
-	line := userLine{
-		Identifier: u.Identifier, Properties: u.Properties, Groups: u.Groups,
-		CreatedAt: rollcall.FormatTime(u.CreatedAt), UpdatedAt: rollcall.FormatTime(u.UpdatedAt),
-	}
-	if line.Properties == nil {
-		line.Properties = rollcall.Properties{}
-	}
-	if line.Groups == nil {
-		line.Groups = []string{}
-	}
+	line := rollcall.NewUserJSON(u)
 	if o.csv == nil {
 		return o.jsonLine(line)
 	}
@@ -171,13 +144,7 @@ func (o *exportWriter) user(u rollcall.User) error {
 }
 
 func (o *exportWriter) group(g rollcall.Group) error {
-	line := groupLine{
-		Identifier: g.Identifier, Properties: g.Properties, MemberCount: g.MemberCount,
-		CreatedAt: rollcall.FormatTime(g.CreatedAt), UpdatedAt: rollcall.FormatTime(g.UpdatedAt),
-	}
-	if line.Properties == nil {
-		line.Properties = rollcall.Properties{}
-	}
+	line := rollcall.NewGroupJSON(g)
 	if o.csv == nil {
 		return o.jsonLine(line)
 	}
