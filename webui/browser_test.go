@@ -83,8 +83,11 @@ func (s *session) signIn(t *testing.T, secret string) {
 
 func (s *session) findUser(t *testing.T) {
 	ctx := s.ctx
+	// The unfiltered list already links ada, so the wait is for the search
+	// page itself: only the server puts the term into the value attribute.
 	run(t, ctx, chromedp.SendKeys(chromedp.CSS("#q"), "ADA@acme"),
 		chromedp.Submit(chromedp.CSS("#q")),
+		chromedp.WaitVisible(chromedp.CSS(`#q[value="ADA@acme"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/ui/users/`+url.PathEscape(ada)+`"]`)))
 	if n := value[int](t, ctx, `document.querySelectorAll("table.list tbody tr").length`); n != 1 {
 		t.Errorf("search lists %d users, want 1", n)
