@@ -227,6 +227,22 @@ type requestLine struct {
 	Status int    `json:"status"`
 }
 
+// requestsUntil returns the request lines rollcall has logged, once done
+// holds for them or after a few seconds: rollcall writes its log out in
+// bursts, so a line may come a moment after its answer.
+func (p *process) requestsUntil(t testing.TB, done func([]requestLine) bool) []requestLine {
+	t.Helper()
+
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		lines := p.requests(t)
+		if done(lines) || time.Now().After(deadline) {
+			return lines
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // requests returns the request lines rollcall has logged so far.
 func (p *process) requests(t testing.TB) []requestLine {
 	t.Helper()

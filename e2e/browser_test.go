@@ -98,14 +98,19 @@ func (s browserScenario) merge(t *testing.T) {
 // before it posted: proof that the calls above crossed origins for real.
 func (s browserScenario) preflight(t *testing.T) {
 	var options, posts int
-	for _, l := range s.p.requests(t) {
-		switch {
-		case l.Method == "OPTIONS" && l.Route == "OPTIONS /identify" && l.Status == 204:
-			options++
-		case l.Method == "POST" && l.Route == "POST /identify" && l.Status == 200:
-			posts++
+	count := func(lines []requestLine) bool {
+		options, posts = 0, 0
+		for _, l := range lines {
+			switch {
+			case l.Method == "OPTIONS" && l.Route == "OPTIONS /identify" && l.Status == 204:
+				options++
+			case l.Method == "POST" && l.Route == "POST /identify" && l.Status == 200:
+				posts++
+			}
 		}
+		return options > 0 && posts >= 2
 	}
+	count(s.p.requestsUntil(t, count))
 	if options == 0 {
 		t.Errorf("rollcall logged no answered preflight for /identify")
 	}
@@ -157,12 +162,12 @@ func (s browserScenario) refusedOrigin(t *testing.T) {
 func (s browserScenario) refusedByServer(t testing.TB) bool {
 	t.Helper()
 
-	for _, l := range s.p.requests(t) {
-		if l.Route == "POST /identify" && l.Status == 403 {
-			return true
-		}
+	refused := func(lines []requestLine) bool {
+		return slices.ContainsFunc(lines, func(l requestLine) bool {
+			return l.Route == "POST /identify" && l.Status == 403
+		})
 	}
-	return false
+	return refused(s.p.requestsUntil(t, refused))
 }
 
 // wantQuietConsole fails the test if the browser or the page reported an
