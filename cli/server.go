@@ -145,7 +145,8 @@ func (s *Server) handler() http.Handler {
 		KeyCacheTTL:    keyCacheTTL(s.cfg.DB),
 		RequestTimeout: s.cfg.RequestTimeout,
 	})
-	pages := webui.New(webui.Config{Store: s.store, Logger: s.log, Secure: s.cfg.SecureCookies})
+	pages := webui.New(webui.Config{Store: s.store, Logger: s.log, Secure: s.cfg.SecureCookies,
+		RequestID: httpapi.RequestID})
 	// The pages are logged and counted as the API's requests are, under
 	// one route label: their paths hold identifiers.
 	return routes(api, api.Observe("ui", pages))

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"path"
 	"strings"
@@ -177,6 +178,16 @@ func cleanPath(p string) string {
 }
 
 // exchangeOf returns the exchange ServeHTTP attached to r.
+// RequestID returns the ID that ServeHTTP or Observe gave the request whose
+// context ctx is, or "" outside such a request. Handlers wrapped by Observe
+// put it on their own log lines so that they join the request's line.
+func RequestID(ctx context.Context) string {
+	if ex, ok := ctx.Value(exchangeKey{}).(*exchange); ok {
+		return ex.id
+	}
+	return ""
+}
+
 func exchangeOf(r *http.Request) *exchange {
 	if ex, ok := r.Context().Value(exchangeKey{}).(*exchange); ok {
 		return ex

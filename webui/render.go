@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -112,7 +113,7 @@ func (ui *UI) fail(w http.ResponseWriter, r *http.Request, s *session, err error
 	case rollcall.ErrorCode(err) == rollcall.CodeInvalid:
 		ui.renderError(w, r, s, http.StatusBadRequest, rollcall.ErrorDetails(err, false))
 	default:
-		ui.logger.ErrorContext(r.Context(), "web page failed", "method", r.Method, "error", err)
+		ui.log(r.Context(), slog.LevelError, "web page failed", "method", r.Method, "error", err)
 		ui.renderError(w, r, s, http.StatusInternalServerError,
 			"Something went wrong on the server. Try again, and report it if it persists.")
 	}
@@ -128,7 +129,7 @@ func (ui *UI) renderError(w http.ResponseWriter, r *http.Request, s *session,
 		v = s.view(http.StatusText(status), "", msg)
 	}
 	if err := ui.render(w, status, "error", v); err != nil {
-		ui.logger.ErrorContext(r.Context(), "render error page", "error", err)
+		ui.log(r.Context(), slog.LevelError, "render error page", "error", err)
 		http.Error(w, http.StatusText(status), status)
 	}
 }

@@ -3,6 +3,7 @@ package webui
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -89,7 +90,7 @@ func (ui *UI) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, session)
 	http.SetCookie(w, ui.cookie(signInCookie, "", -1))
-	ui.logger.InfoContext(r.Context(), "signed in to the web pages",
+	ui.log(r.Context(), slog.LevelInfo, "signed in to the web pages",
 		"env", key.Environment, "key_prefix", key.Prefix)
 	http.Redirect(w, r, body.Next, http.StatusSeeOther)
 }

@@ -2,6 +2,7 @@ package webui
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -124,7 +125,7 @@ func (ui *UI) deleteUser(w http.ResponseWriter, r *http.Request, s session) erro
 		return fmt.Errorf("delete user: %w", err)
 	}
 
-	ui.logger.InfoContext(r.Context(), "user deleted from the web pages",
+	ui.log(r.Context(), slog.LevelInfo, "user deleted from the web pages",
 		"env", s.env, "key_prefix", s.prefix)
 	http.SetCookie(w, ui.cookie(deletedCookie, signNotice(s, id), 60))
 	http.Redirect(w, r, "/ui/users", http.StatusSeeOther)

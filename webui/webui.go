@@ -6,6 +6,7 @@
 package webui
 
 import (
+	"context"
 	"html/template"
 	"io"
 	"log/slog"
@@ -22,12 +23,16 @@ type Config struct {
 	Store  rollcall.Store
 	Logger *slog.Logger // nil: discard
 	Secure bool         // set the cookie's Secure flag (behind TLS)
+	// RequestID names the request a context belongs to, for the pages'
+	// log lines; nil or "" leaves it out.
+	RequestID func(context.Context) string
 }
 
 // UI serves the web pages. It expects full request paths such as /ui/users.
 type UI struct {
 	store      rollcall.Store
 	logger     *slog.Logger
+	requestID  func(context.Context) string
 	secure     bool
 	pages      map[string]*template.Template
 	mux        *http.ServeMux
@@ -51,6 +56,7 @@ func New(cfg Config) *UI {
 	ui := &UI{
 		store:      cfg.Store,
 		logger:     logger,
+		requestID:  cfg.RequestID,
 		secure:     cfg.Secure,
 		pages:      parsePages(),
 		mux:        http.NewServeMux(),
@@ -166,4 +172,14 @@ func setSecurityHeaders(h http.Header) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Frame-Options", "DENY")
+}
+
+// log writes one line about the request of ctx, led by its request ID.
+func (ui *UI) log(ctx context.Context, level slog.Level, msg string, args ...any) {
+	if ui.requestID != nil {
+		if id := ui.requestID(ctx); id != "" {
+			args = append([]any{"request_id", id}, args...)
+		}
+	}
+	ui.logger.Log(ctx, level, msg, args...)
 }
