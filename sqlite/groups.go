@@ -110,7 +110,7 @@ const (
 // DeleteGroup removes a group; its memberships go with it (ON DELETE
 // CASCADE) and its users stay.
 func (s *Store) DeleteGroup(ctx context.Context, env, identifier string) error {
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx *writeTx) error {
 		res, err := tx.ExecContext(ctx, deleteGroupSQL, env, identifier)
 		if err != nil {
 			return fmt.Errorf("delete group: %w", err)
@@ -121,7 +121,7 @@ func (s *Store) DeleteGroup(ctx context.Context, env, identifier string) error {
 
 // DeleteUser removes a user; its memberships go with it (ON DELETE CASCADE).
 func (s *Store) DeleteUser(ctx context.Context, env, identifier string) error {
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx *writeTx) error {
 		res, err := tx.ExecContext(ctx, deleteUserSQL, env, identifier)
 		if err != nil {
 			return fmt.Errorf("delete user: %w", err)
@@ -133,7 +133,7 @@ func (s *Store) DeleteUser(ctx context.Context, env, identifier string) error {
 // DeleteMembership removes one user's membership of one group, telling
 // apart an unknown user, an unknown group and a user not in the group.
 func (s *Store) DeleteMembership(ctx context.Context, env, user, group string) error {
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx *writeTx) error {
 		userID, err := userRowID(ctx, tx, env, user)
 		if err != nil {
 			return err

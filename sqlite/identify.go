@@ -3,8 +3,6 @@ package sqlite
 import (
 	"bytes"
 	"context"
-	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -41,17 +39,19 @@ func (e entity) noun() string {
 // because SQLite runs one writer at a time; json_patch is not used because
 // it follows RFC 7396 and would delete keys sent as null.
 //
-// Each user or group the call names is read once and written once, at the
-// end of the call, however many items name it: the merged properties stay
-// in memory in between and the limits are checked after each item's merge,
-// so the item that breaks them is the one named. Rewriting a large row once
-// per item would make a batch cost its length times the row's size.
+// The first touch of each user or group is one upsert that creates the row,
+// or moves its updated time and returns its stored properties. Each row is
+// then written at most once more, at the end of the call, however many
+// items name it: the merged properties stay in memory in between and the
+// limits are checked after each item's merge, so the item that breaks them
+// is the one named. Rewriting a large row once per item would make a batch
+// cost its length times the row's size.
 func (s *Store) Identify(ctx context.Context, env string, items []rollcall.Identify) error {
 	if len(items) == 0 {
 		return nil
 	}
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		w := newUpserter(s.stmts.in(ctx, tx), env, millis(time.Now()), s.limits)
+	return s.write(ctx, func(ctx context.Context, tx *writeTx) error {
+		w := newUpserter(tx.stmts(ctx), env, millis(time.Now()), s.limits)
 		for i, item := range items {
 			if err := w.apply(ctx, item); err != nil {
 				return itemError(i, err)
@@ -80,12 +80,33 @@ type rowKey struct {
 // pendingRow is a user or group the call has touched: its row id and its
 // properties as merged so far.
 type pendingRow struct {
-	id    int64
-	props rollcall.Properties
-	// inserted is set for a row this call created, whose stored times are
-	// already now; changed is set once properties were merged after the
-	// last write of the row.
-	inserted, changed bool
+	id int64
+	// props holds the row's properties once known; until the first merge
+	// that needs them, it is nil and stored holds their text, or it is the
+	// caller's map, equal to what is stored.
+	props  rollcall.Properties
+	stored string
+	// owned is set once props is this row's own map, safe to merge into;
+	// changed is set once a merge changed it after the last write.
+	owned, changed bool
+}
+
+// own makes props the row's own map of its stored properties.
+func (r *pendingRow) own() error {
+	if r.owned {
+		return nil
+	}
+	if r.props != nil {
+		r.props = r.props.Clone()
+	} else {
+		props, err := decodeProperties(r.stored)
+		if err != nil {
+			return err
+		}
+		r.props = props
+	}
+	r.owned = true
+	return nil
 }
 
 // upserter applies the items of one Identify call inside its transaction.
@@ -96,6 +117,7 @@ type upserter struct {
 	limits rollcall.Limits
 	rows   map[rowKey]*pendingRow
 	order  []rowKey // first touch order, so that flush writes deterministically
+	buf    []byte   // reused to encode properties
 }
 
 func newUpserter(stmts *writeStmts, env string, now int64, limits rollcall.Limits) *upserter {
@@ -129,8 +151,8 @@ func (w *upserter) apply(ctx context.Context, item rollcall.Identify) error {
 const insertMembership = `INSERT OR IGNORE INTO memberships (user_id, group_id) VALUES (?, ?)`
 
 // upsert merges props into one user or group, creating it if need be, checks
-// the limits and returns its row id. Only a creation is written at once
-// (memberships need the id); merges into a row wait for flush.
+// the limits and returns its row id. Only the first touch is written at
+// once (memberships need the id); merges into a row wait for flush.
 func (w *upserter) upsert(
 	ctx context.Context, e entity, id string, props rollcall.Properties,
 ) (int64, error) {
@@ -138,12 +160,13 @@ func (w *upserter) upsert(
 	row, ok := w.rows[key]
 	if !ok {
 		var err error
-		if row, err = w.load(ctx, e, id, props); err != nil {
+		if row, err = w.touch(ctx, e, id, props); err != nil {
 			return 0, err
 		}
 		w.rows[key] = row
 		w.order = append(w.order, key)
-		if row.inserted {
+		if row.props != nil {
+			// What is stored is what was sent: nothing to merge.
 			return row.id, nil
 		}
 	}
@@ -151,145 +174,104 @@ func (w *upserter) upsert(
 		return row.id, nil
 	}
 
-	row.props.Merge(props)
-	row.changed = true
-	if err := w.limits.CheckStored(e.noun()+" "+rollcall.QuoteID(id), row.props); err != nil {
-		return 0, err
+	if err := row.own(); err != nil {
+		return 0, fmt.Errorf("read %s %d: %w", e.noun(), row.id, err)
 	}
-	return row.id, nil
+	if mergeChanges(row.props, props) {
+		row.changed = true
+	}
+	return row.id, w.check(e, id, row.props)
 }
 
-// load reads a stored user or group, or inserts it with props when there is
-// none.
-func (w *upserter) load(
+// touch is the first write of a user or group in the call: one statement
+// inserts the row with props, or moves the updated time of the stored row
+// and returns its properties. When what is stored then equals what was
+// sent, the row is fresh or already holds props, and its props are set.
+//
+// Sent properties that break the limits alone break them merged too, so
+// they fail before anything is written.
+func (w *upserter) touch(
 	ctx context.Context, e entity, id string, props rollcall.Properties,
 ) (*pendingRow, error) {
-	rowID, current, err := w.current(ctx, e, id)
-	if err == nil {
-		return &pendingRow{id: rowID, props: current}, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
+	if err := w.check(e, id, props); err != nil {
 		return nil, err
 	}
+	text := w.encode(props)
 
-	// A copy: later items merge into it, and the caller's map is not ours.
-	fresh := props.Clone()
-	if err := w.limits.CheckStored(e.noun()+" "+rollcall.QuoteID(id), fresh); err != nil {
-		return nil, err
-	}
-	rowID, err = w.insert(ctx, e, id, fresh)
+	row := &pendingRow{}
+	err := w.stmts.upsert[e].QueryRowContext(ctx, w.env, id, text, w.now, w.now).
+		Scan(&row.id, &row.stored)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("upsert %s: %w", e.noun(), err)
 	}
-	return &pendingRow{id: rowID, props: fresh, inserted: true}, nil
+	if row.stored == text {
+		row.props = props
+		if props == nil {
+			row.props = rollcall.Properties{}
+			row.owned = true
+		}
+	}
+	return row, nil
 }
 
-// flush writes every row the call touched, once: merged properties where
-// they changed, else just the updated time of a row that was already
-// stored.
+// check holds merged properties to the limits. The name of the row is
+// only spelled out for an error.
+func (w *upserter) check(e entity, id string, props rollcall.Properties) error {
+	if w.limits.CheckStored("", props) == nil {
+		return nil
+	}
+	return w.limits.CheckStored(e.noun()+" "+rollcall.QuoteID(id), props)
+}
+
+// mergeChanges merges src into dst like Properties.Merge and reports
+// whether any value changed.
+func mergeChanges(dst, src rollcall.Properties) bool {
+	changed := false
+	for k, v := range src {
+		if old, ok := dst[k]; !ok || !bytes.Equal(old, v) {
+			dst[k] = v
+			changed = true
+		}
+	}
+	return changed
+}
+
+// flush writes the merged properties of every row whose properties a merge
+// changed, once; the upsert already moved every row's updated time.
 func (w *upserter) flush(ctx context.Context) error {
 	for _, key := range w.order {
 		row := w.rows[key]
-		if err := w.write(ctx, key.entity, row); err != nil {
-			return err
+		if !row.changed {
+			continue
 		}
+		text := w.encode(row.props)
+		if _, err := w.stmts.update[key.entity].ExecContext(ctx, text, row.id); err != nil {
+			return fmt.Errorf("update %s: %w", key.entity.noun(), err)
+		}
+		row.changed = false
 	}
 	return nil
 }
 
-func (w *upserter) write(ctx context.Context, e entity, row *pendingRow) error {
-	if !row.changed {
-		if row.inserted {
-			return nil
-		}
-		// Nothing merged, but the identify still touches the row.
-		if _, err := w.stmts.touch[e].ExecContext(ctx, w.now, row.id); err != nil {
-			return fmt.Errorf("touch %s: %w", e.noun(), err)
-		}
-		return nil
+// encode renders properties as their stored text, one JSON object; no
+// properties are the empty object.
+func (w *upserter) encode(props rollcall.Properties) string {
+	if len(props) == 0 {
+		return "{}"
 	}
-
-	text, err := encodeProperties(row.props)
-	if err != nil {
-		return err
-	}
-	if _, err := w.stmts.update[e].ExecContext(ctx, text, w.now, row.id); err != nil {
-		return fmt.Errorf("update %s: %w", e.noun(), err)
-	}
-	return nil
+	w.buf = props.AppendJSON(w.buf[:0])
+	return string(w.buf)
 }
 
-// current reads the row id and properties of a stored user or group; it
-// returns sql.ErrNoRows when there is none.
-func (w *upserter) current(
-	ctx context.Context, e entity, id string,
-) (int64, rollcall.Properties, error) {
-	var rowID int64
-	var text string
-	err := w.stmts.current[e].QueryRowContext(ctx, w.env, id).Scan(&rowID, &text)
-	if err != nil {
-		return 0, nil, err
-	}
-
-	props, err := decodeProperties(text)
-	if err != nil {
-		return 0, nil, fmt.Errorf("read %s %d: %w", e.noun(), rowID, err)
-	}
-	return rowID, props, nil
-}
-
-func (w *upserter) insert(
-	ctx context.Context, e entity, id string, props rollcall.Properties,
-) (int64, error) {
-	text, err := encodeProperties(props)
-	if err != nil {
-		return 0, err
-	}
-
-	var rowID int64
-	err = w.stmts.insert[e].QueryRowContext(ctx, w.env, id, text, w.now, w.now).Scan(&rowID)
-	if err != nil {
-		return 0, fmt.Errorf("insert %s: %w", e.noun(), err)
-	}
-	return rowID, nil
-}
-
-func selectCurrentSQL(e entity) string {
-	return `SELECT id, properties FROM ` + e.table() + ` WHERE env = ? AND identifier = ?`
-}
-
-func insertSQL(e entity) string {
+// upsertSQL inserts a row, or moves the updated time of the stored one;
+// either way it returns the row's id and stored properties.
+func upsertSQL(e entity) string {
 	return `INSERT INTO ` + e.table() + ` (env, identifier, properties, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?) RETURNING id`
+		VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (env, identifier) DO UPDATE SET updated_at = excluded.updated_at
+		RETURNING id, properties`
 }
 
 func updateSQL(e entity) string {
-	return `UPDATE ` + e.table() + ` SET properties = ?, updated_at = ? WHERE id = ?`
-}
-
-func touchSQL(e entity) string {
-	return `UPDATE ` + e.table() + ` SET updated_at = ? WHERE id = ?`
-}
-
-// encodeProperties renders properties as one JSON object. Values are
-// already compact JSON; HTML escaping is off so that strings are stored as
-// sent.
-func encodeProperties(props rollcall.Properties) (string, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(props); err != nil {
-		return "", fmt.Errorf("encode properties: %w", err)
-	}
-	return string(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), nil
-}
-
-// decodeProperties reads stored properties; each value keeps its exact
-// JSON text, numbers included.
-func decodeProperties(text string) (rollcall.Properties, error) {
-	props := rollcall.Properties{}
-	if err := json.Unmarshal([]byte(text), &props); err != nil {
-		return nil, fmt.Errorf("decode properties: %w", err)
-	}
-	return props, nil
+	return `UPDATE ` + e.table() + ` SET properties = ? WHERE id = ?`
 }

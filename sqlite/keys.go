@@ -28,7 +28,7 @@ func (s *Store) CreateKey(ctx context.Context, key rollcall.APIKey) error {
 		return fmt.Errorf("encode key origins: %w", err)
 	}
 
-	return s.changeKeys(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.changeKeys(ctx, func(ctx context.Context, tx *writeTx) error {
 		var taken int
 		err := tx.QueryRowContext(ctx, countKeySQL, key.Prefix).Scan(&taken)
 		if err != nil {
@@ -97,7 +97,7 @@ func (s *Store) Keys(ctx context.Context) ([]rollcall.APIKey, error) {
 
 // RevokeKey marks a key revoked. Revoking it again keeps the first time.
 func (s *Store) RevokeKey(ctx context.Context, prefix string) error {
-	return s.changeKeys(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.changeKeys(ctx, func(ctx context.Context, tx *writeTx) error {
 		res, err := tx.ExecContext(ctx,
 			`UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE prefix = ?`,
 			millis(time.Now()), prefix)

@@ -79,7 +79,7 @@ func Open(path string, limits rollcall.Limits) (*Store, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	s := &Store{writer: writer, reader: reader, stmts: stmts, keys: keys, limits: limits}
-	s.commits = newCommitter(writer, stmts.savepoints)
+	s.commits = newCommitter(writer, stmts)
 	s.checkpt = startCheckpointer(checkpt, s.commits)
 	return s, nil
 }

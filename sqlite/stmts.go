@@ -11,10 +11,8 @@ import (
 // writer connection: parsing SQL costs more than running it, and a batch
 // runs several statements per item. Each array is indexed by entity.
 type writeStmts struct {
-	current    [2]*sql.Stmt
-	insert     [2]*sql.Stmt
+	upsert     [2]*sql.Stmt
 	update     [2]*sql.Stmt
-	touch      [2]*sql.Stmt
 	membership *sql.Stmt
 	savepoints savepoints
 }
@@ -32,10 +30,8 @@ func prepareWrites(ctx context.Context, db *sql.DB) (*writeStmts, error) {
 	}
 
 	for _, e := range []entity{userEntity, groupEntity} {
-		st.current[e] = prep(selectCurrentSQL(e))
-		st.insert[e] = prep(insertSQL(e))
+		st.upsert[e] = prep(upsertSQL(e))
 		st.update[e] = prep(updateSQL(e))
-		st.touch[e] = prep(touchSQL(e))
 	}
 	st.membership = prep(insertMembership)
 	st.savepoints = savepoints{
@@ -49,15 +45,14 @@ func prepareWrites(ctx context.Context, db *sql.DB) (*writeStmts, error) {
 	return &st, nil
 }
 
-// in returns the statements bound to tx. As tx runs on the connection they
-// were prepared on, binding reuses them rather than preparing again.
+// in returns the identify statements bound to tx (not the savepoints,
+// which the committer binds). As tx runs on the connection they were
+// prepared on, binding reuses them rather than preparing again.
 func (st *writeStmts) in(ctx context.Context, tx *sql.Tx) *writeStmts {
 	var out writeStmts
-	for e := range st.current {
-		out.current[e] = tx.StmtContext(ctx, st.current[e])
-		out.insert[e] = tx.StmtContext(ctx, st.insert[e])
+	for e := range st.upsert {
+		out.upsert[e] = tx.StmtContext(ctx, st.upsert[e])
 		out.update[e] = tx.StmtContext(ctx, st.update[e])
-		out.touch[e] = tx.StmtContext(ctx, st.touch[e])
 	}
 	out.membership = tx.StmtContext(ctx, st.membership)
 	return &out
@@ -67,8 +62,8 @@ func (st *writeStmts) in(ctx context.Context, tx *sql.Tx) *writeStmts {
 func (st *writeStmts) close() error {
 	sp := st.savepoints
 	all := []*sql.Stmt{st.membership, sp.open, sp.release, sp.undo}
-	for e := range st.current {
-		all = append(all, st.current[e], st.insert[e], st.update[e], st.touch[e])
+	for e := range st.upsert {
+		all = append(all, st.upsert[e], st.update[e])
 	}
 
 	var errs []error
