@@ -51,7 +51,7 @@ func (s *Store) Identify(ctx context.Context, env string, items []rollcall.Ident
 		return nil
 	}
 	return s.write(ctx, func(ctx context.Context, tx *writeTx) error {
-		w := newUpserter(tx.stmts(ctx), env, millis(time.Now()), s.limits)
+		w := newUpserter(tx.stmts, env, millis(time.Now()), s.limits)
 		for i, item := range items {
 			if err := w.apply(ctx, item); err != nil {
 				return itemError(i, err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rollcall/rollcall"
+	msqlite "modernc.org/sqlite"
 )
 
 var _ rollcall.Store = (*Store)(nil)
@@ -25,9 +26,8 @@ const readConns = 4
 // Store is a rollcall.Store kept in one SQLite file. It is safe for
 // concurrent use.
 type Store struct {
-	writer  *sql.DB // one connection; every transaction BEGIN IMMEDIATE
+	writer  *writer
 	reader  *sql.DB // a pool of query-only connections
-	stmts   *writeStmts
 	commits *committer
 	checkpt *checkpointer
 	keys    *keyCache
@@ -45,43 +45,71 @@ func Open(path string, limits rollcall.Limits) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
-	writer, err := openDB(connector{drv, path + "?" + writerParams().Encode()}, 1)
+	w, err := openWriter(drv, path)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	if err := migrate(context.Background(), writer); err != nil {
-		writer.Close()
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
-	}
-
 	keys, err := newKeyCache(path)
 	if err != nil {
-		writer.Close()
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
-	}
-	stmts, err := prepareWrites(context.Background(), writer)
-	if err != nil {
-		writer.Close()
+		w.close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 
 	reader, err := openDB(connector{drv, path + "?" + readerParams().Encode()}, readConns)
 	if err != nil {
-		stmts.close()
-		writer.Close()
+		w.close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	checkpt, err := openDB(connector{drv, path + "?" + commonParams().Encode()}, 1)
 	if err != nil {
 		reader.Close()
-		stmts.close()
-		writer.Close()
+		w.close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	s := &Store{writer: writer, reader: reader, stmts: stmts, keys: keys, limits: limits}
-	s.commits = newCommitter(writer, stmts)
+	s := &Store{writer: w, reader: reader, keys: keys, limits: limits}
+	s.commits = newCommitter(w.conn, w.stmts)
 	s.checkpt = startCheckpointer(checkpt, s.commits)
 	return s, nil
+}
+
+// writer is the one connection that writes, held for the store's life,
+// with the statements of the write path prepared on it.
+type writer struct {
+	db    *sql.DB
+	conn  *sql.Conn
+	stmts *writeStmts
+}
+
+// openWriter opens the writer connection and brings the schema up to
+// date on it.
+func openWriter(drv *msqlite.Driver, path string) (*writer, error) {
+	ctx := context.Background()
+	db, err := openDB(connector{drv, path + "?" + writerParams().Encode()}, 1)
+	if err != nil {
+		return nil, err
+	}
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("take the writer connection: %w", err)
+	}
+	stmts, err := prepareWrites(ctx, conn)
+	if err != nil {
+		conn.Close()
+		db.Close()
+		return nil, err
+	}
+	return &writer{db: db, conn: conn, stmts: stmts}, nil
+}
+
+// close closes the statements, then the connection.
+func (w *writer) close() error {
+	return errors.Join(w.stmts.close(), w.conn.Close(), w.db.Close())
 }
 
 // commonParams are the driver settings of every connection.
@@ -139,7 +167,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // connection also checkpoints the WAL into the main file.
 func (s *Store) Close() error {
 	s.commits.close()
-	return errors.Join(s.checkpt.close(), s.stmts.close(), s.reader.Close(), s.writer.Close())
+	return errors.Join(s.checkpt.close(), s.reader.Close(), s.writer.close())
 }
 
 // write runs fn in an IMMEDIATE transaction on the writer connection and

@@ -7,7 +7,7 @@ import (
 	"fmt"
 )
 
-// writeStmts are the statements of the identify path, prepared once on the
+// writeStmts are the statements of the write path, prepared once on the
 // writer connection: parsing SQL costs more than running it, and a batch
 // runs several statements per item. Each array is indexed by entity.
 type writeStmts struct {
@@ -15,14 +15,15 @@ type writeStmts struct {
 	update     [2]*sql.Stmt
 	membership *sql.Stmt
 	savepoints savepoints
+	tx         txStmts
 }
 
-// prepareWrites prepares the identify statements on db.
-func prepareWrites(ctx context.Context, db *sql.DB) (*writeStmts, error) {
+// prepareWrites prepares the write statements on the writer connection.
+func prepareWrites(ctx context.Context, conn *sql.Conn) (*writeStmts, error) {
 	var st writeStmts
 	var errs []error
 	prep := func(query string) *sql.Stmt {
-		stmt, err := db.PrepareContext(ctx, query)
+		stmt, err := conn.PrepareContext(ctx, query)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("prepare %q: %w", query, err))
 		}
@@ -38,6 +39,7 @@ func prepareWrites(ctx context.Context, db *sql.DB) (*writeStmts, error) {
 		open: prep("SAVEPOINT write"), release: prep("RELEASE write"),
 		undo: prep("ROLLBACK TO write"),
 	}
+	st.tx = txStmts{begin: prep("BEGIN IMMEDIATE"), commit: prep("COMMIT"), rollback: prep("ROLLBACK")}
 	if err := errors.Join(errs...); err != nil {
 		st.close()
 		return nil, err
@@ -45,23 +47,11 @@ func prepareWrites(ctx context.Context, db *sql.DB) (*writeStmts, error) {
 	return &st, nil
 }
 
-// in returns the identify statements bound to tx (not the savepoints,
-// which the committer binds). As tx runs on the connection they were
-// prepared on, binding reuses them rather than preparing again.
-func (st *writeStmts) in(ctx context.Context, tx *sql.Tx) *writeStmts {
-	var out writeStmts
-	for e := range st.upsert {
-		out.upsert[e] = tx.StmtContext(ctx, st.upsert[e])
-		out.update[e] = tx.StmtContext(ctx, st.update[e])
-	}
-	out.membership = tx.StmtContext(ctx, st.membership)
-	return &out
-}
-
 // close closes every statement that was prepared.
 func (st *writeStmts) close() error {
 	sp := st.savepoints
-	all := []*sql.Stmt{st.membership, sp.open, sp.release, sp.undo}
+	all := []*sql.Stmt{st.membership, sp.open, sp.release, sp.undo,
+		st.tx.begin, st.tx.commit, st.tx.rollback}
 	for e := range st.upsert {
 		all = append(all, st.upsert[e], st.update[e])
 	}
