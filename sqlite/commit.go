@@ -42,8 +42,9 @@ type writeRequest struct {
 // The committer holds the connection for the store's life and runs BEGIN,
 // COMMIT and ROLLBACK itself rather than through database/sql's Tx: every
 // statement is then prepared once on the connection and used as it is, and
-// no transaction or result set starts a goroutine to watch a context. Both
-// cost a tenth of the committer's time per write.
+// no transaction or result set starts a goroutine to watch a context.
+// Together these cost the raw store about a quarter of its CPU per new user
+// (31 against 23 µs in our runs).
 type committer struct {
 	conn  *sql.Conn
 	stmts *writeStmts

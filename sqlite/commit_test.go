@@ -88,3 +88,31 @@ func TestCanceledBeforeWrite(t *testing.T) {
 		t.Fatalf("canceled write was applied: %v", err)
 	}
 }
+
+// TestWriteAfterFailedWrite checks that a lone write that fails is rolled
+// back whole and leaves the writer ready for the next transaction.
+func TestWriteAfterFailedWrite(t *testing.T) {
+	t.Parallel()
+	limits := rollcall.DefaultLimits()
+	limits.MaxProperties = 1
+	s := openStore(t, limits)
+	ctx := context.Background()
+
+	over := []rollcall.Identify{
+		{Kind: rollcall.KindUser, Identifier: "u1", Properties: storetest.Props(t, `{"a":1}`)},
+		{Kind: rollcall.KindUser, Identifier: "u1", Properties: storetest.Props(t, `{"b":2}`)},
+	}
+	for range 2 {
+		if err := s.Identify(ctx, "test", over); rollcall.ErrorCode(err) != rollcall.CodeInvalid {
+			t.Fatalf("identify over the limit: got %v, want %s", err, rollcall.CodeInvalid)
+		}
+	}
+	if _, err := s.User(ctx, "test", "u1"); rollcall.ErrorCode(err) != rollcall.CodeNotFound {
+		t.Fatalf("the failed write left its user: %v", err)
+	}
+
+	identifyUser(t, s, "u2", `{"a":1}`)
+	if _, err := s.User(ctx, "test", "u2"); err != nil {
+		t.Fatalf("write after a failed one: %v", err)
+	}
+}

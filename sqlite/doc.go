@@ -15,15 +15,17 @@
 // # Concurrency
 //
 // SQLite allows one writer at a time per file. The store keeps a writer
-// handle with a single connection whose transactions begin IMMEDIATE (the
-// driver's _txlock option), so a write takes the file's write lock before it
-// reads anything and two writes can never deadlock upgrading their locks.
-// Each identify reads the stored properties, merges them in Go and writes
-// them back inside that transaction, so concurrent merges of one user are
-// serialised and none is lost. A call reads and writes each row it names
-// once, however many of its items name it: merges in between happen in
-// memory. Reads go through a separate pool that WAL lets run alongside the
-// writer, each seeing the last committed state.
+// handle with a single connection whose transactions begin IMMEDIATE, so a
+// write takes the file's write lock before it reads anything and two writes
+// can never deadlock upgrading their locks. Each identify touches a row with
+// one upsert, which inserts a new row or moves the updated time of a stored
+// one and returns its properties; it merges them in Go and writes them back
+// inside that transaction, so concurrent merges of one user are serialised
+// and none is lost. A call upserts each row it names once and writes its
+// merged properties at most once more, only if they changed, however many of
+// its items name it: merges in between happen in memory. Reads go through a
+// separate pool that WAL lets run alongside the writer, each seeing the last
+// committed state.
 //
 // Every write goes through one goroutine, the committer. Writes that arrive
 // while a commit is under way wait, and the next transaction takes them all
