@@ -16,10 +16,13 @@ func (p Properties) AppendJSON(b []byte) []byte {
 
 	var stack [16]string
 	keys := stack[:0]
-	for k := range p {
+	size := 2 // the braces, then per key its quotes, colon and comma
+	for k, v := range p {
 		keys = append(keys, k)
+		size += len(k) + len(v) + 4
 	}
 	slices.Sort(keys)
+	b = slices.Grow(b, size)
 
 	b = append(b, '{')
 	for i, k := range keys {
