@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -16,9 +17,16 @@ import (
 // bounds the size of its statements and how long it holds its row locks.
 const maxGroup = 64
 
-// committers is how many group transactions may be in flight at once: while
-// one waits for its commit to be flushed, the next can already be sent.
+// committers is how many groups may be written at once. A second group is
+// written while another one is only once it holds shareAt requests: each
+// transaction costs the database about as much as a dozen rows, so groups
+// of a few requests each would waste it, while a group that waits for the
+// one in flight is never held up for long.
 const committers = 2
+
+// shareAt is the size at which a group is written without waiting for the
+// groups in flight to be done.
+const shareAt = maxGroup / 2
 
 // groupTimeout bounds one group, retries and lone reruns included, since it
 // runs on behalf of callers that wait for it whatever their own deadline.
@@ -34,14 +42,21 @@ type request struct {
 
 // committer gathers concurrent single identifies into shared transactions
 // (group commit). A committer that is free takes every request waiting at
-// that moment, up to maxGroup, without waiting for more: a lone request is
-// written at once, and requests that arrive during a commit share the next.
+// that moment, up to maxGroup. There is no timer: when no group is being
+// written the requests taken are written at once, a lone one too; else the
+// committer keeps taking requests until that write is done or it holds
+// shareAt of them, so that the requests that arrive during a commit share
+// the next.
 type committer struct {
 	store     *Store
 	queue     chan *request // unbuffered: a waiting request is a blocked sender
 	closed    chan struct{}
 	running   sync.WaitGroup
 	closeOnce sync.Once
+
+	mu      sync.Mutex
+	writing int             // groups being written
+	waiters []chan struct{} // committers waiting to write, closed when they may
 }
 
 func newCommitter(s *Store) *committer {
@@ -81,13 +96,62 @@ func (c *committer) run() {
 		case <-c.closed:
 			return
 		case req := <-c.queue:
-			c.commit(groupcommit.Gather(req, c.queue, maxGroup))
+			c.commit(c.gather(req))
+			c.written()
 		}
 	}
 }
 
+// gather takes the requests waiting behind first, and returns them once
+// they may be written: at once when no other group is being written, else
+// when the groups being written are done or it holds shareAt requests.
+// Until then it keeps taking requests, so that the writes that arrive during
+// a commit go out together rather than in many small groups.
+func (c *committer) gather(first *request) []*request {
+	group := groupcommit.Gather(first, c.queue, maxGroup)
+	c.mu.Lock()
+	if c.writing == 0 || len(group) >= shareAt {
+		c.writing++
+		c.mu.Unlock()
+		return group
+	}
+	turn := make(chan struct{})
+	c.waiters = append(c.waiters, turn)
+	c.mu.Unlock()
+
+	for len(group) < shareAt {
+		select {
+		case <-turn:
+			return group
+		case req := <-c.queue:
+			group = append(group, req)
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if i := slices.Index(c.waiters, turn); i >= 0 {
+		c.waiters = slices.Delete(c.waiters, i, i+1)
+		c.writing++
+	}
+	return group
+}
+
+// written ends a group's write. When no group is being written any more, the
+// committer that has waited longest may write, and is counted as writing at
+// once, so that no new group starts before it.
+func (c *committer) written() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.writing--
+	if c.writing == 0 && len(c.waiters) > 0 {
+		c.writing++
+		close(c.waiters[0])
+		c.waiters = c.waiters[1:]
+	}
+}
+
 // commit writes a group and answers every caller in it. Requests whose rows
-// would break the property limit are taken out and the rest written again
+// may break a property limit are taken out and the rest written again
 // without them; those, and every request of a group that failed for a
 // reason one of them may have caused, are then written each on its own, so
 // that a write fails alone.
@@ -144,8 +208,8 @@ func answer(group []*request, err error) {
 }
 
 // writeGroup writes the requests' rows in one transaction, retried on
-// deadlock, and returns the rows over the property limit, if any, in which
-// case nothing was written.
+// deadlock, and returns the rows that may be over a property limit, if any,
+// in which case nothing was written.
 func (s *Store) writeGroup(ctx context.Context, group []*request) (map[rowKey]bool, error) {
 	rows := newRowSet()
 	for _, req := range group {

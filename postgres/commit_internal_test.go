@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/rollcall/rollcall"
@@ -100,5 +101,144 @@ func checkCommitted(t testing.TB, s *Store) {
 	team, err := s.Group(ctx, "prod", "team")
 	if err != nil || team.MemberCount != 2 {
 		t.Errorf("prod team: %v, %d members; want u1 and shared", err, team.MemberCount)
+	}
+}
+
+// TestCommitGroupRowOverLimit hands the committer a group whose users are
+// all within the limits but whose shared group row is not: the statement
+// that writes the users succeeds before the one that writes the groups
+// fails, and the users must still not be written by the failed attempt.
+func TestCommitGroupRowOverLimit(t *testing.T) {
+	t.Parallel()
+	limits := rollcall.DefaultLimits()
+	limits.MaxProperties = 2
+	s := openInternal(t, limits)
+	bg := context.Background()
+
+	crowd := newRequest(bg, "prod", "b", `{"x":1}`)
+	crowd.item.Groups = []rollcall.GroupIdentify{{Identifier: "crowd",
+		Properties: rollcall.Properties{"p": []byte("1"), "q": []byte("2"), "r": []byte("3")}}}
+	group := []*request{
+		newRequest(bg, "prod", "a", `{"x":1}`, "team"),
+		crowd,
+		newRequest(bg, "prod", "c", `{}`, "crowd"),
+	}
+	s.commits.commit(group)
+
+	for i, req := range group {
+		err := <-req.done
+		if i == 1 {
+			wantItem(t, err, 0, `group "crowd"`)
+		} else if err != nil {
+			t.Errorf("request %d: %v, want success", i, err)
+		}
+	}
+	if _, err := s.User(bg, "prod", "b"); rollcall.ErrorCode(err) != rollcall.CodeNotFound {
+		t.Errorf("the user of the write over the limit was written (User: %v)", err)
+	}
+	for _, id := range []string{"a", "c"} {
+		if _, err := s.User(bg, "prod", id); err != nil {
+			t.Errorf("user %s: %v", id, err)
+		}
+	}
+	g, err := s.Group(bg, "prod", "crowd")
+	if err != nil || len(g.Properties) != 0 || g.MemberCount != 1 {
+		t.Errorf("crowd: %v, %v, %d members; want no properties and c", err, g.Properties, g.MemberCount)
+	}
+}
+
+// TestCommitMayBreakButWithin writes, through the committer, a row that the
+// database's quick count puts over the size limit (jsonb prints the array
+// with spaces) while its exact size is within: it must be written, and so
+// must the group it came in.
+func TestCommitMayBreakButWithin(t *testing.T) {
+	t.Parallel()
+	limits := rollcall.DefaultLimits()
+	limits.MaxPropertyBytes = 20 // "a" and [1,2,3,4,5,6,7,8] are 18 bytes
+	s := openInternal(t, limits)
+	bg := context.Background()
+
+	group := []*request{
+		newRequest(bg, "prod", "near", `{"a":[1,2,3,4,5,6,7,8]}`),
+		newRequest(bg, "prod", "other", `{"b":1}`),
+	}
+	s.commits.commit(group)
+
+	for i, req := range group {
+		if err := <-req.done; err != nil {
+			t.Errorf("request %d: %v, want success", i, err)
+		}
+	}
+	u, err := s.User(bg, "prod", "near")
+	if err != nil || string(u.Properties["a"]) != "[1,2,3,4,5,6,7,8]" {
+		t.Errorf("near: %v, %v; want the array stored", err, u.Properties)
+	}
+}
+
+// TestCountLimitOnShortRows breaks MaxProperties with the shortest
+// properties there are, so that the quick length test in mayBreakSQL, which
+// lets short rows skip the count, must still send this row to be counted.
+func TestCountLimitOnShortRows(t *testing.T) {
+	t.Parallel()
+	limits := rollcall.DefaultLimits()
+	limits.MaxProperties = 10
+	s := openInternal(t, limits)
+
+	js := `{"a":0,"b":0,"c":0,"d":0,"e":0,"f":0,"g":0,"h":0,"i":0,"j":0,"k":0}`
+	err := s.Identify(context.Background(), "prod", []rollcall.Identify{userIdentify(t, "u1", js)})
+	wantItem(t, err, 0, `user "u1"`)
+}
+
+// sendRequests sends n requests to c's queue, each taken before the next is
+// sent, then runs after.
+func sendRequests(c *committer, n int, after func()) {
+	go func() {
+		for i := range n {
+			c.queue <- newRequest(context.Background(), "prod", fmt.Sprint("u", i), `{}`)
+		}
+		after()
+	}()
+}
+
+func TestGatherWritesAtOnceWhenIdle(t *testing.T) {
+	t.Parallel()
+	c := &committer{queue: make(chan *request)}
+
+	group := c.gather(newRequest(context.Background(), "prod", "lone", `{}`))
+	if len(group) != 1 || c.writing != 1 {
+		t.Fatalf("lone request with no group being written: %d requests, %d writing; "+
+			"want 1 and 1", len(group), c.writing)
+	}
+}
+
+func TestGatherWaitsForTheGroupBeingWritten(t *testing.T) {
+	t.Parallel()
+	c := &committer{queue: make(chan *request), writing: 1}
+	sendRequests(c, 3, c.written)
+
+	group := c.gather(newRequest(context.Background(), "prod", "first", `{}`))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(group) != 4 || c.writing != 1 {
+		t.Fatalf("gathered %d requests with %d writing; want all 4, written once the "+
+			"other group was", len(group), c.writing)
+	}
+}
+
+func TestGatherStopsAtShareAt(t *testing.T) {
+	t.Parallel()
+	c := &committer{queue: make(chan *request), writing: 1}
+	const sent = shareAt + 5
+	sendRequests(c, sent, func() {})
+
+	group := c.gather(newRequest(context.Background(), "prod", "first", `{}`))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(group) < shareAt || c.writing != 2 || len(c.waiters) != 0 {
+		t.Fatalf("gathered %d requests with %d writing and %d waiting; want %d or more, "+
+			"written beside the other group", len(group), c.writing, len(c.waiters), shareAt)
+	}
+	for range sent + 1 - len(group) {
+		<-c.queue // the requests sent after the group was full
 	}
 }

@@ -26,11 +26,11 @@ func (s *Store) Identify(ctx context.Context, env string, items []rollcall.Ident
 }
 
 // identifyAlone applies items in one transaction of multi-row statements.
-// When a row would break a property limit, that transaction is rolled back
+// When a row may break a property limit, that transaction writes nothing
 // and the item that breaks it is found by merging in Go (offender). Should
 // none be found that way, the items are applied again one statement at a
-// time, which names the item that breaks a limit (or commits, if a
-// concurrent change means none does any more).
+// time, which names the item that breaks a limit (or commits, if the row
+// was within after all or a concurrent change means none does any more).
 func (s *Store) identifyAlone(ctx context.Context, env string, items []rollcall.Identify) error {
 	rows := newRowSet()
 	for _, item := range items {

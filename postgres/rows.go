@@ -16,9 +16,12 @@ import (
 // that order (ORDER BY the ordinality), so that concurrent transactions, in
 // any process, lock rows in the same order and cannot deadlock each other.
 // The merge is still jsonb's || inside the upsert, so writes from other
-// transactions are never lost. Only the rows that may be over a limit come
-// back, with their properties ($4 is MaxProperties and $5 MaxPropertyBytes,
-// 0 for none; see maybeOverSQL).
+// transactions are never lost. When rows may be over a limit ($4 is
+// MaxProperties and $5 MaxPropertyBytes, 0 for none; see mayBreakSQL), the
+// statement ends with the error of rollcall_over_limit naming them all ($6
+// is the noun), which aborts the transaction: nothing is written, and the
+// transaction needs no decision from Go before its COMMIT. Only then is the
+// function called at all (HAVING).
 const (
 	upsertRowsHead = `
 WITH written AS (
@@ -32,8 +35,9 @@ ORDER BY r.n
 ON CONFLICT (env, identifier) DO UPDATE
 SET properties = t.properties || EXCLUDED.properties,
     updated_at = GREATEST(t.updated_at, EXCLUDED.updated_at)
-RETURNING t.env, t.identifier, ` + maybeOverSQL + ` AS stored)
-SELECT env, identifier, stored FROM written WHERE stored IS NOT NULL`
+RETURNING t.env, t.identifier, ` + mayBreakSQL + ` AS may_break)
+SELECT rollcall_over_limit($6, array_agg(env), array_agg(identifier))
+FROM written WHERE may_break HAVING count(*) > 0`
 
 	upsertUsersSQL  = upsertRowsHead + "users" + upsertRowsTail
 	upsertGroupsSQL = upsertRowsHead + "groups" + upsertRowsTail
@@ -76,11 +80,16 @@ type memberKey struct {
 // one after the other would.
 type rowSet struct {
 	rows    map[rowKey]rollcall.Properties
+	owned   map[rowKey]bool // rows whose properties are a copy of the set's own
 	members map[memberKey]struct{}
 }
 
 func newRowSet() *rowSet {
-	return &rowSet{rows: map[rowKey]rollcall.Properties{}, members: map[memberKey]struct{}{}}
+	return &rowSet{
+		rows:    map[rowKey]rollcall.Properties{},
+		owned:   map[rowKey]bool{},
+		members: map[memberKey]struct{}{},
+	}
 }
 
 // add merges one item: a lone group, or a user with its groups and
@@ -98,13 +107,21 @@ func (r *rowSet) add(env string, item rollcall.Identify) {
 	}
 }
 
-// merge copies p into the row's properties; the caller's map is never
-// written to.
+// merge adds p to the row's properties. The caller's map is never written
+// to: a row named once keeps it as it is, and is copied only when a second
+// write names the row.
 func (r *rowSet) merge(k rowKey, p rollcall.Properties) {
 	dst, ok := r.rows[k]
-	if !ok {
-		dst = make(rollcall.Properties, len(p))
+	switch {
+	case !ok:
+		r.rows[k] = p
+		return
+	case len(p) == 0:
+		return
+	case !r.owned[k]:
+		dst = dst.Clone()
 		r.rows[k] = dst
+		r.owned[k] = true
 	}
 	dst.Merge(p)
 }
@@ -138,14 +155,25 @@ func (r *rowSet) upsertColumns(noun string) (envs, ids, props []string, err erro
 		return cmp.Or(cmp.Compare(a.env, b.env), cmp.Compare(a.identifier, b.identifier))
 	})
 
-	for _, k := range keys {
-		obj, err := encodeProperties(r.rows[k])
-		if err != nil {
+	// Every object goes into one buffer, turned into one string that the
+	// parameters are cut from: one allocation rather than one per row.
+	var buf []byte
+	ends := make([]int, len(keys))
+	for i, k := range keys {
+		if buf, err = appendProperties(buf, r.rows[k]); err != nil {
 			return nil, nil, nil, fmt.Errorf("%w of %s %q: %w", errEncode, noun, k.identifier, err)
 		}
-		envs = append(envs, k.env)
-		ids = append(ids, k.identifier)
-		props = append(props, obj)
+		ends[i] = len(buf)
+	}
+	text := string(buf)
+
+	envs = make([]string, len(keys))
+	ids = make([]string, len(keys))
+	props = make([]string, len(keys))
+	start := 0
+	for i, k := range keys {
+		envs[i], ids[i], props[i] = k.env, k.identifier, text[start:ends[i]]
+		start = ends[i]
 	}
 	return envs, ids, props, nil
 }
@@ -171,8 +199,8 @@ func (r *rowSet) memberColumns() (envs, users, groups []string) {
 }
 
 // queue adds the set's statements to b, users first, then groups, then
-// memberships, and collects into over the rows that break the limits.
-func (r *rowSet) queue(b *pgx.Batch, limits rollcall.Limits, over map[rowKey]bool) error {
+// memberships.
+func (r *rowSet) queue(b *pgx.Batch, limits rollcall.Limits) error {
 	for _, noun := range []string{nounUser, nounGroup} {
 		envs, ids, props, err := r.upsertColumns(noun)
 		if err != nil {
@@ -185,8 +213,7 @@ func (r *rowSet) queue(b *pgx.Batch, limits rollcall.Limits, over map[rowKey]boo
 		if noun == nounGroup {
 			sql = upsertGroupsSQL
 		}
-		b.Queue(sql, envs, ids, props, limits.MaxProperties, limits.MaxPropertyBytes).
-			Query(collectOver(noun, limits, over))
+		b.Queue(sql, envs, ids, props, limits.MaxProperties, limits.MaxPropertyBytes, noun)
 	}
 
 	if len(r.members) > 0 {
@@ -196,50 +223,25 @@ func (r *rowSet) queue(b *pgx.Batch, limits rollcall.Limits, over map[rowKey]boo
 	return nil
 }
 
-// collectOver reads the rows an upsert reported as maybe over a limit and
-// keeps in over those that are.
-func collectOver(noun string, limits rollcall.Limits, over map[rowKey]bool) func(pgx.Rows) error {
-	return func(rows pgx.Rows) error {
-		for rows.Next() {
-			k := rowKey{noun: noun}
-			var stored []byte
-			if err := rows.Scan(&k.env, &k.identifier, &stored); err != nil {
-				return fmt.Errorf("read %s over the limit: %w", noun, err)
-			}
-			err := checkStored(limits, noun, k.identifier, stored)
-			if rollcall.ErrorCode(err) == rollcall.CodeInvalid {
-				over[k] = true
-			} else if err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	}
-}
-
-// writeRows writes the set in one transaction. When rows would break the
-// property limit it rolls back and returns them; otherwise it commits.
+// writeRows writes the set in one transaction, sent with its COMMIT in one
+// round trip: the statements of a batch sent outside a transaction form one
+// implicit transaction, committed when the last succeeds and rolled back
+// when one fails. When rows may break a property limit, nothing is written
+// and it returns them: some may still be within, which only the exact check
+// (offender, identifySteps) can tell.
 func (s *Store) writeRows(ctx context.Context, r *rowSet) (map[rowKey]bool, error) {
 	var b pgx.Batch
-	over := map[rowKey]bool{}
-	if err := r.queue(&b, s.limits, over); err != nil {
+	if err := r.queue(&b, s.limits); err != nil {
 		return nil, err
 	}
 
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("begin identify: %w", err)
-	}
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-
-	if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+	err := s.pool.SendBatch(ctx, &b).Close()
+	over, isOver, readErr := mayBreakRows(err)
+	switch {
+	case isOver:
+		return over, readErr
+	case err != nil:
 		return nil, fmt.Errorf("identify: %w", err)
-	}
-	if len(over) > 0 {
-		return over, nil
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return nil, fmt.Errorf("commit identify: %w", err)
 	}
 	return nil, nil
 }
