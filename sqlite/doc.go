@@ -25,7 +25,11 @@
 // merged properties at most once more, only if they changed, however many of
 // its items name it: merges in between happen in memory. Reads go through a
 // separate pool that WAL lets run alongside the writer, each seeing the last
-// committed state.
+// committed state: connections held for the store's life, with the read
+// statements prepared on each (see readPool). A user and its groups come
+// from one statement, which by itself reads one snapshot, so reading a
+// user takes no transaction; a group's members, which take two
+// statements, are read in one.
 //
 // Every write goes through one goroutine, the committer. Writes that arrive
 // while a commit is under way wait, and the next transaction takes them all

@@ -14,11 +14,23 @@ SELECT g.identifier, g.properties, g.created_at, g.updated_at,
 	(SELECT count(*) FROM memberships m WHERE m.group_id = g.id)
 FROM groups g`
 
+// The read statements of groups, prepared on every read connection.
+const (
+	selectGroupSQL     = selectGroupsSQL + ` WHERE g.env = ? AND g.identifier = ?`
+	selectGroupPageSQL = selectGroupsSQL +
+		` WHERE g.env = ? AND g.identifier > ? ORDER BY g.identifier LIMIT ?`
+	selectGroupIDSQL = `SELECT id FROM groups WHERE env = ? AND identifier = ?`
+)
+
 // Group returns one group with its member count.
 func (s *Store) Group(ctx context.Context, env, identifier string) (rollcall.Group, error) {
-	row := s.reader.QueryRowContext(ctx, selectGroupsSQL+` WHERE g.env = ? AND g.identifier = ?`,
-		env, identifier)
-	g, err := scanGroup(row)
+	var g rollcall.Group
+	err := s.reader.do(ctx, func(rc *readConn) error {
+		var err error
+		// Counting a large group's members takes time: it runs under ctx.
+		g, err = scanGroup(rc.stmts.group.QueryRowContext(ctx, env, identifier))
+		return err
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return g, noGroup(identifier)
 	}
@@ -37,13 +49,15 @@ func (s *Store) Groups(
 	}
 
 	limit := p.Size()
-	rows, err := s.reader.QueryContext(ctx,
-		selectGroupsSQL+` WHERE g.env = ? AND g.identifier > ? ORDER BY g.identifier LIMIT ?`,
-		env, c.Identifier, limit+1)
-	if err != nil {
-		return rollcall.GroupPage{}, fmt.Errorf("select groups: %w", err)
-	}
-	groups, err := scanGroups(rows)
+	var groups []rollcall.Group
+	err = s.reader.do(ctx, func(rc *readConn) error {
+		rows, err := rc.stmts.groupPage.QueryContext(ctx, env, c.Identifier, limit+1)
+		if err != nil {
+			return fmt.Errorf("select groups: %w", err)
+		}
+		groups, err = scanGroups(rows)
+		return err
+	})
 	if err != nil {
 		return rollcall.GroupPage{}, err
 	}

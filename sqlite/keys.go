@@ -65,8 +65,12 @@ func (s *Store) KeyByPrefix(ctx context.Context, prefix string) (rollcall.APIKey
 
 // readKey reads the key with that prefix from the database.
 func (s *Store) readKey(ctx context.Context, prefix string) (rollcall.APIKey, error) {
-	row := s.reader.QueryRowContext(ctx, selectKeysSQL+` WHERE prefix = ?`, prefix)
-	key, err := scanKey(row)
+	var key rollcall.APIKey
+	err := s.reader.do(ctx, func(rc *readConn) error {
+		var err error
+		key, err = scanKey(rc.conn.QueryRowContext(ctx, selectKeysSQL+` WHERE prefix = ?`, prefix))
+		return err
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return key, rollcall.Errorf(rollcall.CodeNotFound, "no API key with prefix %q", prefix)
 	}
@@ -75,12 +79,21 @@ func (s *Store) readKey(ctx context.Context, prefix string) (rollcall.APIKey, er
 
 // Keys lists every key of every environment, oldest first.
 func (s *Store) Keys(ctx context.Context) ([]rollcall.APIKey, error) {
-	rows, err := s.reader.QueryContext(ctx, selectKeysSQL+` ORDER BY created_at, prefix`)
-	if err != nil {
-		return nil, fmt.Errorf("select keys: %w", err)
-	}
-	defer rows.Close()
+	var keys []rollcall.APIKey
+	err := s.reader.do(ctx, func(rc *readConn) error {
+		rows, err := rc.conn.QueryContext(ctx, selectKeysSQL+` ORDER BY created_at, prefix`)
+		if err != nil {
+			return fmt.Errorf("select keys: %w", err)
+		}
+		keys, err = scanKeys(rows)
+		return err
+	})
+	return keys, err
+}
 
+// scanKeys reads and closes rows of selectKeysSQL.
+func scanKeys(rows *sql.Rows) ([]rollcall.APIKey, error) {
+	defer rows.Close()
 	var keys []rollcall.APIKey
 	for rows.Next() {
 		key, err := scanKey(rows)

@@ -19,15 +19,11 @@ var _ rollcall.Store = (*Store)(nil)
 // process to release the write lock before failing with SQLITE_BUSY.
 const busyTimeout = 10 * time.Second
 
-// readConns bounds the read pool; WAL lets readers run in parallel with
-// each other and with the writer.
-const readConns = 4
-
 // Store is a rollcall.Store kept in one SQLite file. It is safe for
 // concurrent use.
 type Store struct {
 	writer  *writer
-	reader  *sql.DB // a pool of query-only connections
+	reader  *readPool // query-only connections
 	commits *committer
 	checkpt *checkpointer
 	keys    *keyCache
@@ -55,14 +51,14 @@ func Open(path string, limits rollcall.Limits) (*Store, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 
-	reader, err := openDB(connector{drv, path + "?" + readerParams().Encode()}, readConns)
+	reader, err := openReadPool(connector{drv, path + "?" + readerParams().Encode()})
 	if err != nil {
 		w.close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	checkpt, err := openDB(connector{drv, path + "?" + commonParams().Encode()}, 1)
 	if err != nil {
-		reader.Close()
+		reader.close()
 		w.close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -155,8 +151,11 @@ func openDB(c connector, conns int) (*sql.DB, error) {
 
 // Ping reports whether the database answers a query.
 func (s *Store) Ping(ctx context.Context) error {
-	var one int
-	if err := s.reader.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+	err := s.reader.do(ctx, func(rc *readConn) error {
+		var one int
+		return rc.conn.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	})
+	if err != nil {
 		return fmt.Errorf("ping sqlite: %w", err)
 	}
 	return nil
@@ -167,7 +166,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // connection also checkpoints the WAL into the main file.
 func (s *Store) Close() error {
 	s.commits.close()
-	return errors.Join(s.checkpt.close(), s.reader.Close(), s.writer.close())
+	return errors.Join(s.checkpt.close(), s.reader.close(), s.writer.close())
 }
 
 // write runs fn in an IMMEDIATE transaction on the writer connection and
@@ -176,17 +175,6 @@ func (s *Store) Close() error {
 // each undone alone when fn fails. fn must use the ctx it is given.
 func (s *Store) write(ctx context.Context, fn writeFunc) error {
 	return s.commits.write(ctx, fn)
-}
-
-// read runs fn in one read transaction, so that its queries see one
-// snapshot of the database.
-func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return fmt.Errorf("begin read: %w", err)
-	}
-	defer tx.Rollback()
-	return fn(tx)
 }
 
 // millis is the stored form of a time: Unix milliseconds.

@@ -6,34 +6,44 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rollcall/rollcall"
 )
 
-const userColumns = `u.id, u.identifier, u.properties, u.created_at, u.updated_at`
+// userColumns are what scanUser reads: a user, then the identifiers of
+// its groups as a JSON array. One statement returns both, so they always
+// come from one snapshot of the database. The groups are sorted in Go:
+// an ORDER BY in the aggregate costs SQLite a temporary b-tree per user.
+const userColumns = `u.identifier, u.properties, u.created_at, u.updated_at,
+	(SELECT json_group_array(g.identifier)
+		FROM memberships m JOIN groups g ON g.id = m.group_id
+		WHERE m.user_id = u.id)`
 
-// User returns one user with its groups.
+// selectUserSQL reads one user with its groups.
+const selectUserSQL = `SELECT ` + userColumns + `
+FROM users u WHERE u.env = ? AND u.identifier = ?`
+
+// User returns one user with its groups. It runs one prepared statement,
+// which needs no transaction to read the user and its groups from one
+// snapshot.
 func (s *Store) User(ctx context.Context, env, identifier string) (rollcall.User, error) {
 	var user rollcall.User
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		sel := userSelect{from: "users u", where: []string{"u.env = ?", "u.identifier = ?"},
-			args: []any{env, identifier}, orderBy: "u.identifier", limit: 1}
-		users, err := selectUsers(ctx, tx, sel)
-		if err != nil {
-			return err
-		}
-		if len(users) == 0 {
-			return noUser(identifier)
-		}
-		user = users[0]
-		return nil
+	err := s.reader.do(ctx, func(rc *readConn) error {
+		var err error
+		// One row by key: it runs without ctx (see readPool).
+		user, err = scanUser(rc.stmts.user.QueryRowContext(context.Background(), env, identifier))
+		return err
 	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return user, noUser(identifier)
+	}
 	return user, err
 }
 
 // Users returns one page of users in the query's order, filtered by its
-// search text.
+// search text. The page and its users' groups come from one statement.
 func (s *Store) Users(
 	ctx context.Context, env string, q rollcall.UserQuery,
 ) (rollcall.UserPage, error) {
@@ -43,32 +53,50 @@ func (s *Store) Users(
 	}
 
 	var page rollcall.UserPage
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.reader.do(ctx, func(rc *readConn) error {
 		var err error
 		list := rollcall.UsersListFor(q.Order)
-		page, err = userPage(ctx, tx, sel, q.Order, list, q.PageRequest)
+		page, err = userPage(ctx, rc, sel, q.Order, list, q.PageRequest)
 		return err
 	})
 	return page, err
 }
 
 // GroupMembers returns one page of a group's members in identifier order.
+// Finding the group and reading the page share one read transaction.
 func (s *Store) GroupMembers(
 	ctx context.Context, env, group string, p rollcall.PageRequest,
 ) (rollcall.UserPage, error) {
 	var page rollcall.UserPage
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		groupID, err := groupRowID(ctx, tx, env, group)
-		if err != nil {
-			return err
-		}
+	err := s.reader.do(ctx, func(rc *readConn) error {
+		return rc.snapshot(func() error {
+			groupID, err := findGroupID(ctx, rc.stmts.groupID, env, group)
+			if err != nil {
+				return err
+			}
 
-		sel := userSelect{from: "memberships m JOIN users u ON u.id = m.user_id",
-			where: []string{"m.group_id = ?"}, args: []any{groupID}}
-		page, err = userPage(ctx, tx, sel, rollcall.ByIdentifier, rollcall.MembersList(group), p)
-		return err
+			sel := userSelect{from: "memberships m JOIN users u ON u.id = m.user_id",
+				where: []string{"m.group_id = ?"}, args: []any{groupID}, sorted: true}
+			list := rollcall.MembersList(group)
+			page, err = userPage(ctx, rc, sel, rollcall.ByIdentifier, list, p)
+			return err
+		})
 	})
 	return page, err
+}
+
+// findGroupID runs the prepared selectGroupIDSQL: the row id of a group,
+// or CodeNotFound.
+func findGroupID(ctx context.Context, stmt *sql.Stmt, env, group string) (int64, error) {
+	var id int64
+	err := stmt.QueryRowContext(ctx, env, group).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, noGroup(group)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("find group: %w", err)
+	}
+	return id, nil
 }
 
 // userSelect is a SELECT of users under construction.
@@ -78,6 +106,9 @@ type userSelect struct {
 	args    []any
 	orderBy string
 	limit   int
+	// sorted tells that no index gives the order, so SQLite sorts every
+	// row that matches before it keeps a page of them.
+	sorted bool
 }
 
 func (sel *userSelect) and(cond string, args ...any) {
@@ -118,7 +149,7 @@ func prefixEnd(p string) (string, bool) {
 // userPage reads one page of sel in order, continuing from p's cursor,
 // which list must have issued.
 func userPage(
-	ctx context.Context, tx *sql.Tx, sel userSelect, order rollcall.UserOrder, list string,
+	ctx context.Context, rc *readConn, sel userSelect, order rollcall.UserOrder, list string,
 	p rollcall.PageRequest,
 ) (rollcall.UserPage, error) {
 	c, err := rollcall.DecodeCursor(p.Cursor, list)
@@ -140,7 +171,7 @@ func userPage(
 
 	limit := p.Size()
 	sel.limit = limit + 1
-	users, err := selectUsers(ctx, tx, sel)
+	users, err := selectUsers(ctx, rc, sel)
 	if err != nil {
 		return rollcall.UserPage{}, err
 	}
@@ -165,102 +196,119 @@ func finishUserPage(
 	return rollcall.UserPage{Users: users, NextCursor: rollcall.EncodeCursor(c)}
 }
 
-// selectUsers runs sel and fills each user's groups with one more query.
-func selectUsers(ctx context.Context, tx *sql.Tx, sel userSelect) ([]rollcall.User, error) {
-	query := `SELECT ` + userColumns + ` FROM ` + sel.from +
-		` WHERE ` + strings.Join(sel.where, " AND ") +
+// selectUsers runs sel, with each user's groups, as a statement prepared
+// on rc.
+func selectUsers(ctx context.Context, rc *readConn, sel userSelect) ([]rollcall.User, error) {
+	page := sel.from + ` WHERE ` + strings.Join(sel.where, " AND ") +
 		` ORDER BY ` + sel.orderBy + ` LIMIT ?`
-	rows, err := tx.QueryContext(ctx, query, append(sel.args, sel.limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("select users: %w", err)
+	query := `SELECT ` + userColumns + ` FROM ` + page
+	if sel.sorted {
+		// SQLite would read the groups of every row it sorts; choosing the
+		// page first reads them for its users only.
+		query = `SELECT ` + userColumns + ` FROM (SELECT u.id FROM ` + page +
+			`) page JOIN users u ON u.id = page.id ORDER BY ` + sel.orderBy
 	}
-
-	users, ids, err := scanUsers(rows)
+	stmt, err := rc.list(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	return users, fillGroups(ctx, tx, users, ids)
+	rows, err := stmt.QueryContext(ctx, append(sel.args, sel.limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("select users: %w", err)
+	}
+	return scanUsers(rows)
 }
 
-// scanUsers reads and closes rows of userColumns, returning the users and
-// their row ids.
-func scanUsers(rows *sql.Rows) ([]rollcall.User, []int64, error) {
+// scanUsers reads and closes rows of userColumns.
+func scanUsers(rows *sql.Rows) ([]rollcall.User, error) {
 	defer rows.Close()
 	var users []rollcall.User
-	var ids []int64
 	for rows.Next() {
-		u, id, err := scanUser(rows)
+		u, err := scanUser(rows)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		users = append(users, u)
-		ids = append(ids, id)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("select users: %w", err)
+		return nil, fmt.Errorf("select users: %w", err)
 	}
-	return users, ids, nil
+	return users, nil
 }
 
-func scanUser(rows *sql.Rows) (rollcall.User, int64, error) {
+// scanUser reads one row of userColumns. It wraps with %w, so a caller can
+// still tell sql.ErrNoRows, a missing user.
+func scanUser(row scanner) (rollcall.User, error) {
 	var u rollcall.User
-	var id, created, updated int64
-	var props string
-	if err := rows.Scan(&id, &u.Identifier, &props, &created, &updated); err != nil {
-		return u, 0, fmt.Errorf("scan user: %w", err)
+	var created, updated int64
+	var props, groups string
+	if err := row.Scan(&u.Identifier, &props, &created, &updated, &groups); err != nil {
+		return u, fmt.Errorf("scan user: %w", err)
 	}
 
 	p, err := decodeProperties(props)
 	if err != nil {
-		return u, 0, fmt.Errorf("user %q: %w", u.Identifier, err)
+		return u, fmt.Errorf("user %q: %w", u.Identifier, err)
 	}
 	u.Properties = p
-	u.Groups = []string{}
+	if u.Groups, err = decodeGroups(groups); err != nil {
+		return u, fmt.Errorf("user %q: %w", u.Identifier, err)
+	}
 	u.CreatedAt, u.UpdatedAt = fromMillis(created), fromMillis(updated)
-	return u, id, nil
+	return u, nil
 }
 
-// selectGroupsOf lists the groups of a set of users, given as a JSON array
-// of row ids, in byte order of the group identifier.
-const selectGroupsOf = `
-SELECT m.user_id, g.identifier
-FROM memberships m JOIN groups g ON g.id = m.group_id
-WHERE m.user_id IN (SELECT value FROM json_each(?))
-ORDER BY g.identifier`
-
-// fillGroups sets the Groups of users (whose row ids are ids) with one query
-// for the whole page.
-func fillGroups(ctx context.Context, tx *sql.Tx, users []rollcall.User, ids []int64) error {
-	if len(users) == 0 {
-		return nil
+// decodeGroups reads the JSON array of group identifiers that userColumns
+// makes and sorts it in byte order; no groups is an empty slice, not nil.
+func decodeGroups(text string) ([]string, error) {
+	if text == "[]" {
+		return []string{}, nil
 	}
-	list, err := json.Marshal(ids)
-	if err != nil {
-		return fmt.Errorf("encode user ids: %w", err)
-	}
-	index := make(map[int64]int, len(ids))
-	for i, id := range ids {
-		index[id] = i
-	}
-
-	rows, err := tx.QueryContext(ctx, selectGroupsOf, string(list))
-	if err != nil {
-		return fmt.Errorf("select groups of users: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var userID int64
-		var group string
-		if err := rows.Scan(&userID, &group); err != nil {
-			return fmt.Errorf("scan group of user: %w", err)
+	groups, ok := splitGroups(text)
+	if !ok {
+		groups = []string{}
+		if err := json.Unmarshal([]byte(text), &groups); err != nil {
+			return nil, fmt.Errorf("decode groups: %w", err)
 		}
-		u := &users[index[userID]]
-		u.Groups = append(u.Groups, group)
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("select groups of users: %w", err)
+	slices.Sort(groups)
+	return groups, nil
+}
+
+// splitGroups cuts the strings out of a compact JSON array of strings none
+// of which has an escape, as SQLite writes identifiers without a quote or
+// a backslash (identifiers have no control characters). The strings are
+// substrings of text. It reports false for any other text, which
+// encoding/json must then read.
+func splitGroups(text string) ([]string, bool) {
+	if len(text) < 4 || text[0] != '[' || text[len(text)-1] != ']' {
+		return nil, false
 	}
-	return nil
+	groups := make([]string, 0, strings.Count(text, `","`)+1)
+	rest := text[1 : len(text)-1]
+	for {
+		if len(rest) < 2 || rest[0] != '"' {
+			return nil, false
+		}
+		end := strings.IndexByte(rest[1:], '"') + 1
+		if end == 0 {
+			return nil, false
+		}
+		id := rest[1:end]
+		if strings.IndexByte(id, '\\') >= 0 {
+			return nil, false
+		}
+		groups = append(groups, id)
+
+		rest = rest[end+1:]
+		switch {
+		case rest == "":
+			return groups, true
+		case rest[0] != ',':
+			return nil, false
+		}
+		rest = rest[1:]
+	}
 }
 
 // groupRowID returns the row id of a group, or CodeNotFound.
