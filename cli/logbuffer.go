@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"log/slog"
@@ -13,58 +12,74 @@ import (
 // it is written out.
 const logFlushEvery = 100 * time.Millisecond
 
+// logBufferBytes is how much the log holds before writing out early.
+const logBufferBytes = 64 << 10
+
 // logBuffer gathers log lines in memory and writes them out together, at
 // most logFlushEvery after the first one waiting: one write() per burst of
 // requests instead of one per request line, which under load cost more
-// than formatting the lines. Lines stay whole and in order.
+// than formatting the lines. Each Write is one whole line (slog writes a
+// record at once), and the buffer goes out only whole, so every write()
+// ends at the end of a line: a crash loses the last lines, never half of
+// one. A write() that fails loses the lines it held and nothing later.
 type logBuffer struct {
 	mu     sync.Mutex
-	buf    *bufio.Writer
+	w      io.Writer
+	buf    []byte
 	timer  *time.Timer
 	closed bool
 }
 
 func newLogBuffer(w io.Writer) *logBuffer {
-	b := &logBuffer{buf: bufio.NewWriterSize(w, 64<<10)}
+	b := &logBuffer{w: w}
 	b.timer = time.AfterFunc(time.Hour, b.Flush)
 	b.timer.Stop()
 	return b
 }
 
-// Write keeps p for the next flush, or writes it at once once the buffer
-// is closed.
+// Write keeps p for the next flush, first writing out what waits if p
+// would not fit beside it; once the buffer is closed it writes p at once.
 func (b *logBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 
 	if b.closed {
-		n, err := b.buf.Write(p)
-		if err == nil {
-			err = b.buf.Flush()
-		}
-		return n, err
+		return b.w.Write(p)
 	}
-	if b.buf.Buffered() == 0 {
+	if len(b.buf) > 0 && len(b.buf)+len(p) > logBufferBytes {
+		b.flushLocked()
+	}
+	if len(b.buf) == 0 {
 		b.timer.Reset(logFlushEvery)
 	}
-	return b.buf.Write(p)
+	b.buf = append(b.buf, p...)
+	return len(p), nil
 }
 
 // Flush writes out every line waiting.
 func (b *logBuffer) Flush() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	// A log that cannot be written has nowhere to report it.
-	_ = b.buf.Flush()
+	b.flushLocked()
+}
+
+func (b *logBuffer) flushLocked() {
+	if len(b.buf) == 0 {
+		return
+	}
+	// A log that cannot be written has nowhere to report it; the lines
+	// after these try again.
+	_, _ = b.w.Write(b.buf)
+	b.buf = b.buf[:0]
 }
 
 // Close flushes and makes every later line be written at once.
 func (b *logBuffer) Close() {
 	b.mu.Lock()
+	defer b.mu.Unlock()
 	b.closed = true
 	b.timer.Stop()
-	b.mu.Unlock()
-	b.Flush()
+	b.flushLocked()
 }
 
 // flushingHandler writes warnings and errors out at once, with the lines

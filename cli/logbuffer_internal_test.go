@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -75,5 +76,68 @@ func TestLogBufferKeepsConcurrentLinesWholeAndFlushesOnClose(t *testing.T) {
 	fmt.Fprintln(logs, "after close")
 	if !strings.HasSuffix(out.String(), "after close\n") {
 		t.Errorf("a line written after Close waited instead of going out at once")
+	}
+}
+
+// chunks records each write it is given, and fails the writes listed in
+// fail (by their order, from 0).
+type chunks struct {
+	mu   sync.Mutex
+	got  []string
+	fail map[int]bool
+}
+
+func (c *chunks) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(c.got)
+	c.got = append(c.got, string(p))
+	if c.fail[n] {
+		return 0, errors.New("no space left on device")
+	}
+	return len(p), nil
+}
+
+func TestLogBufferWritesOnlyWholeLines(t *testing.T) {
+	out := &chunks{}
+	logs := newLogBuffer(out)
+
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range 2000 {
+				fmt.Fprintf(logs, "writer=%d line=%d %s\n", w, i, strings.Repeat("y", (i*37)%700))
+			}
+		})
+	}
+	wg.Wait()
+	logs.Close()
+
+	if len(out.got) < 10 {
+		t.Fatalf("%d writes for ~2.8 MB of lines; the buffer never went out early", len(out.got))
+	}
+	lines := 0
+	for _, c := range out.got {
+		if !strings.HasSuffix(c, "\n") {
+			t.Fatalf("a write ends inside a line: ...%q", c[max(0, len(c)-40):])
+		}
+		lines += strings.Count(c, "\n")
+	}
+	if lines != 4*2000 {
+		t.Errorf("%d lines written, want %d", lines, 4*2000)
+	}
+}
+
+func TestLogBufferGoesOnAfterAFailedWrite(t *testing.T) {
+	out := &chunks{fail: map[int]bool{0: true}}
+	logs := newLogBuffer(out)
+
+	fmt.Fprintln(logs, "lost with the failed write")
+	logs.Flush()
+	fmt.Fprintln(logs, "after the disk has room again")
+	logs.Close()
+
+	if len(out.got) != 2 || out.got[1] != "after the disk has room again\n" {
+		t.Errorf("writes after a failure = %q; want the later line written", out.got)
 	}
 }

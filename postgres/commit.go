@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -158,6 +159,7 @@ func (c *committer) written() {
 func (c *committer) commit(group []*request) {
 	ctx, cancel := context.WithTimeout(context.Background(), groupTimeout)
 	defer cancel()
+	defer answerPanic(group)
 
 	pending := dropAbandoned(group)
 	var alone []*request
@@ -232,4 +234,23 @@ func (s *Store) writeGroup(ctx context.Context, group []*request) (map[rowKey]bo
 func mayBeOneWrite(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) || errors.Is(err, errEncode)
+}
+
+// answerPanic turns a panic while a group is written into an error for
+// every caller of the group not answered yet, so that the server, whose
+// single identifies all pass through the committers, stays up. A caller
+// answered already keeps its answer: done holds one value, and a second
+// send finds it full or unread.
+func answerPanic(group []*request) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	err := fmt.Errorf("identify panicked: %v\n%s", p, debug.Stack())
+	for _, req := range group {
+		select {
+		case req.done <- err:
+		default:
+		}
+	}
 }

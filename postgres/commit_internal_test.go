@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/rollcall/rollcall"
@@ -240,5 +241,31 @@ func TestGatherStopsAtShareAt(t *testing.T) {
 	}
 	for range sent + 1 - len(group) {
 		<-c.queue // the requests sent after the group was full
+	}
+}
+
+// TestCommitSurvivesAPanic hands the committer a group whose second request
+// makes it panic (a nil context, which no caller sends): every caller of
+// the group must get an error rather than the process dying, and the store
+// must go on writing.
+func TestCommitSurvivesAPanic(t *testing.T) {
+	t.Parallel()
+	s := openInternal(t, rollcall.DefaultLimits())
+	bg := context.Background()
+
+	good := newRequest(bg, "prod", "u1", `{"a":1}`)
+	broken := newRequest(bg, "prod", "u2", `{"a":1}`)
+	broken.ctx = nil
+	s.commits.commit([]*request{good, broken})
+
+	for _, req := range []*request{good, broken} {
+		if err := <-req.done; err == nil || !strings.Contains(err.Error(), "panicked") {
+			t.Errorf("answer after a panic = %v, want the panic as an error", err)
+		}
+	}
+	after := newRequest(bg, "prod", "u3", `{"a":1}`)
+	s.commits.commit([]*request{after})
+	if err := <-after.done; err != nil {
+		t.Fatalf("write after a panic: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 
 	"github.com/rollcall/rollcall/internal/groupcommit"
@@ -180,7 +181,7 @@ func (c *committer) transactOne(
 		errs[0] = fmt.Errorf("write abandoned before it ran: %w", err)
 		return nil
 	}
-	if err := req.fn(ctx, tx); err != nil {
+	if err := runWrite(ctx, tx, req); err != nil {
 		if rbErr := c.rollback(ctx); rbErr != nil {
 			errs[0] = errors.Join(err, fmt.Errorf("undo failed write: %w", rbErr))
 			return nil
@@ -225,7 +226,7 @@ func runSavepoint(
 		return nil, fmt.Errorf("open savepoint: %w", err)
 	}
 
-	own = req.fn(ctx, tx)
+	own = runWrite(ctx, tx, req)
 	if own == nil {
 		if _, err := sp.release.ExecContext(ctx); err != nil {
 			return nil, fmt.Errorf("release savepoint: %w", err)
@@ -241,4 +242,16 @@ func runSavepoint(
 		return own, errors.Join(own, fmt.Errorf("undo failed write: %w", err))
 	}
 	return own, nil
+}
+
+// runWrite runs one write's function. A panic in it becomes the write's
+// error, so that the write is undone and fails alone and the server, whose
+// every write goes through this goroutine, stays up.
+func runWrite(ctx context.Context, tx *writeTx, req *writeRequest) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("write panicked: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return req.fn(ctx, tx)
 }

@@ -93,3 +93,35 @@ func TestIdentifyTimes(t *testing.T) {
 			u.UpdatedAt, u.Properties, err, past)
 	}
 }
+
+// TestIdentifyOverHandEditedProperties merges into rows whose properties
+// were edited by hand into something the store never writes: the write
+// fails alone with an error, nothing panics, and other writes go on.
+func TestIdentifyOverHandEditedProperties(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "rollcall.db")
+	s := openFile(t, path, rollcall.DefaultLimits())
+	for _, id := range []string{"null", "array", "text"} {
+		identifyUser(t, s, id, `{"a":1}`)
+	}
+
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	_, err = db.Exec(`UPDATE users SET properties = CASE identifier
+		WHEN 'null' THEN 'null' WHEN 'array' THEN '[1]' ELSE 'oops' END`)
+	if err != nil {
+		t.Fatalf("edit rows: %v", err)
+	}
+
+	for _, id := range []string{"null", "array", "text"} {
+		item := rollcall.Identify{Kind: rollcall.KindUser, Identifier: id,
+			Properties: storetest.Props(t, `{"b":2}`)}
+		if err := s.Identify(context.Background(), "test", []rollcall.Identify{item}); err == nil {
+			t.Errorf("merge into properties stored as %s succeeded", id)
+		}
+	}
+	identifyUser(t, s, "fine", `{"a":1}`)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -49,6 +50,12 @@ type cachedKey struct {
 // newKeyCache creates the stamp file for the database at dbPath if there
 // is none.
 func newKeyCache(dbPath string) (*keyCache, error) {
+	// Every process must find the same stamp however it names the file:
+	// through a symbolic link, the stamp would otherwise sit beside the
+	// link, and a revocation made through it would reach no server.
+	if real, err := filepath.EvalSymlinks(dbPath); err == nil {
+		dbPath = real
+	}
 	c := &keyCache{path: dbPath + keysStampSuffix, entries: map[string]cachedKey{}}
 	f, err := os.OpenFile(c.path, os.O_CREATE|os.O_RDONLY, 0o644)
 	if err != nil {

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"unicode/utf8"
 
@@ -20,6 +21,11 @@ func decodeProperties(text string) (rollcall.Properties, error) {
 	props := rollcall.Properties{}
 	if err := json.Unmarshal([]byte(text), &props); err != nil {
 		return nil, fmt.Errorf("decode properties: %w", err)
+	}
+	if props == nil {
+		// Only a hand edit stores null: the write path always writes an
+		// object, and merging into nothing would panic.
+		return nil, errors.New("decode properties: stored properties are null, not an object")
 	}
 	return props, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -116,9 +117,16 @@ func TestTwoHandles(t *testing.T) {
 
 func TestRevokeSeenByOtherHandle(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "rollcall.db")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "rollcall.db")
 	server := openFile(t, path, rollcall.DefaultLimits())
-	cli := openFile(t, path, rollcall.DefaultLimits())
+	// The other handle names the file through a symbolic link, as a
+	// command run from another folder may.
+	link := filepath.Join(dir, "link.db")
+	if err := os.Symlink(path, link); err != nil {
+		t.Fatalf("symlink: %v", err)
+	}
+	cli := openFile(t, link, rollcall.DefaultLimits())
 
 	_, key, err := rollcall.NewKey("production", rollcall.KeyServer, nil)
 	if err != nil {
