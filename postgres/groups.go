@@ -39,7 +39,7 @@ func scanGroup(row pgx.Row) (rollcall.Group, error) {
 		return rollcall.Group{}, err
 	}
 
-	if g.Properties, err = decodeProperties(props); err != nil {
+	if g.Properties, err = readProperties(props); err != nil {
 		return rollcall.Group{}, err
 	}
 	g.CreatedAt, g.UpdatedAt = g.CreatedAt.UTC(), g.UpdatedAt.UTC()

@@ -31,6 +31,7 @@ type Store struct {
 	pool    *pgxpool.Pool
 	limits  rollcall.Limits
 	commits *committer
+	reads   *userReader
 }
 
 var _ rollcall.Store = (*Store)(nil)
@@ -65,6 +66,7 @@ func Open(ctx context.Context, url string, limits rollcall.Limits) (*Store, erro
 	}
 	s := &Store{pool: pool, limits: limits}
 	s.commits = newCommitter(s)
+	s.reads = newUserReader(s)
 	return s, nil
 }
 
@@ -77,11 +79,13 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close stops taking writes, waits for the group commits in progress (a
-// single identify still waiting to be taken fails) and for connections in
-// use to be returned, and closes the pool.
+// Close stops taking writes and user reads, waits for the group commits
+// and read batches in progress (a single identify or user read still
+// waiting to be taken fails) and for connections in use to be returned,
+// and closes the pool.
 func (s *Store) Close() error {
 	s.commits.close()
+	s.reads.close()
 	s.pool.Close()
 	return nil
 }

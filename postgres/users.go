@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -17,29 +16,31 @@ const userColumns = `u.identifier, u.properties, u.created_at, u.updated_at,
 	ARRAY(SELECT m.group_id FROM memberships m
 	      WHERE m.env = u.env AND m.user_id = u.identifier ORDER BY m.group_id)`
 
-// User returns one user with its groups.
+// User returns one user with its groups. The reads that arrive together
+// share one statement (see userReader), which reads each user and its
+// groups from one snapshot without a transaction.
 func (s *Store) User(ctx context.Context, env, identifier string) (rollcall.User, error) {
-	row := s.pool.QueryRow(ctx, `SELECT `+userColumns+`
-		FROM users u WHERE u.env = $1 AND u.identifier = $2`, env, identifier)
-	u, err := scanUser(row)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return rollcall.User{}, noUser(identifier)
-	}
+	u, found, err := s.reads.read(ctx, env, identifier)
 	if err != nil {
-		return rollcall.User{}, fmt.Errorf("read user: %w", err)
+		return rollcall.User{}, err
+	}
+	if !found {
+		return rollcall.User{}, noUser(identifier)
 	}
 	return u, nil
 }
 
-func scanUser(row pgx.Row) (rollcall.User, error) {
+// scanUser reads a row of userColumns, after the columns lead scans into.
+func scanUser(row pgx.Row, lead ...any) (rollcall.User, error) {
 	var u rollcall.User
 	var props []byte
-	if err := row.Scan(&u.Identifier, &props, &u.CreatedAt, &u.UpdatedAt, &u.Groups); err != nil {
+	dest := append(lead, &u.Identifier, &props, &u.CreatedAt, &u.UpdatedAt, &u.Groups)
+	if err := row.Scan(dest...); err != nil {
 		return rollcall.User{}, err
 	}
 
 	var err error
-	if u.Properties, err = decodeProperties(props); err != nil {
+	if u.Properties, err = readProperties(props); err != nil {
 		return rollcall.User{}, err
 	}
 	if len(u.Groups) == 0 {
