@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -119,8 +120,14 @@ func (s *Store) readBatch(batch []*userRead) {
 		}
 	}
 	defer func() {
+		// Reads left unanswered are of users that do not exist, unless
+		// the batch panicked: then they fail, and the server stays up.
+		var left userReadResult
+		if p := recover(); p != nil {
+			left.err = fmt.Errorf("read users panicked: %v\n%s", p, debug.Stack())
+		}
 		for i := range batch {
-			answer(i, userReadResult{})
+			answer(i, left)
 		}
 	}()
 
