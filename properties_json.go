@@ -6,8 +6,8 @@ import "slices"
 // bytes, and returns the extended buffer. It writes exactly what
 // encoding/json writes for p with HTML escaping off, without its
 // reflection: keys are escaped as EncodeValue escapes strings, and each
-// value, which is compact JSON already, is copied as it is (a nil value is
-// null, and so is a nil p). Keys must be valid UTF-8, as every decoder of
+// value, which is compact JSON already, is copied as it is (an empty value
+// is null, and so is a nil p). Keys must be valid UTF-8, as every decoder of
 // properties ensures.
 func (p Properties) AppendJSON(b []byte) []byte {
 	if p == nil {
@@ -30,7 +30,7 @@ func (p Properties) AppendJSON(b []byte) []byte {
 			b = append(b, ',')
 		}
 		b = append(appendString(b, k), ':')
-		if v := p[k]; v != nil {
+		if v := p[k]; len(v) > 0 {
 			b = append(b, v...)
 		} else {
 			b = append(b, "null"...)

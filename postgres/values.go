@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
-	"unicode/utf8"
 
 	"github.com/rollcall/rollcall"
 )
@@ -20,50 +19,21 @@ func encodeProperties(p rollcall.Properties) (string, error) {
 	return string(data), nil
 }
 
-// appendProperties appends properties to b as one JSON object. Keys are
-// written in no particular order, which jsonb does not keep anyway. Each
-// value must be one JSON value, as the domain encodes them; one that is not
-// is refused rather than sent, since it could add keys to the object.
+// appendProperties appends properties to b as one JSON object, in the
+// domain's form (rollcall.Properties.AppendJSON); nil is the empty object.
+// Each value must be one JSON value, as the domain encodes them; one that
+// is not is refused rather than sent, since it could add keys to the
+// object.
 func appendProperties(b []byte, p rollcall.Properties) ([]byte, error) {
-	b = append(b, '{')
-	first := true
+	if p == nil {
+		return append(b, "{}"...), nil
+	}
 	for k, v := range p {
-		if !first {
-			b = append(b, ',')
-		}
-		first = false
-
-		b = appendJSONString(b, k)
-		b = append(b, ':')
-		switch {
-		case len(v) == 0:
-			b = append(b, "null"...)
-		case json.Valid(v):
-			b = append(b, v...)
-		default:
+		if len(v) > 0 && !json.Valid(v) {
 			return nil, fmt.Errorf("property %q is not one JSON value", k)
 		}
 	}
-	return append(b, '}'), nil
-}
-
-// appendJSONString appends s as a JSON string. Quotes, backslashes and
-// control characters are escaped; invalid UTF-8 becomes U+FFFD, as
-// encoding/json writes it.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b = append(b, '\\', byte(r))
-		case r < 0x20:
-			b = append(b, '\\', 'u', '0', '0', hex[r>>4], hex[r&0xf])
-		default:
-			b = utf8.AppendRune(b, r)
-		}
-	}
-	return append(b, '"')
+	return p.AppendJSON(b), nil
 }
 
 // decodeProperties reads a jsonb object as PostgreSQL prints it. jsonb puts
