@@ -77,14 +77,8 @@ func (rc *readConn) open(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return fmt.Errorf("take a read connection: %w", err)
 	}
-	var errs []error
-	prep := func(query string) *sql.Stmt {
-		stmt, err := conn.PrepareContext(ctx, query)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("prepare %q: %w", query, err))
-		}
-		return stmt
-	}
+	p := &preparer{ctx: ctx, conn: conn}
+	prep := p.prep
 
 	rc.conn, rc.lists = conn, map[string]*sql.Stmt{}
 	rc.stmts = readStmts{
@@ -95,7 +89,7 @@ func (rc *readConn) open(ctx context.Context, db *sql.DB) error {
 		begin:     prep("BEGIN"),
 		rollback:  prep("ROLLBACK"),
 	}
-	if err := errors.Join(errs...); err != nil {
+	if err := errors.Join(p.errs...); err != nil {
 		rc.close()
 		return err
 	}

@@ -21,14 +21,8 @@ type writeStmts struct {
 // prepareWrites prepares the write statements on the writer connection.
 func prepareWrites(ctx context.Context, conn *sql.Conn) (*writeStmts, error) {
 	var st writeStmts
-	var errs []error
-	prep := func(query string) *sql.Stmt {
-		stmt, err := conn.PrepareContext(ctx, query)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("prepare %q: %w", query, err))
-		}
-		return stmt
-	}
+	p := &preparer{ctx: ctx, conn: conn}
+	prep := p.prep
 
 	for _, e := range []entity{userEntity, groupEntity} {
 		st.upsert[e] = prep(upsertSQL(e))
@@ -40,7 +34,7 @@ func prepareWrites(ctx context.Context, conn *sql.Conn) (*writeStmts, error) {
 		undo: prep("ROLLBACK TO write"),
 	}
 	st.tx = txStmts{begin: prep("BEGIN IMMEDIATE"), commit: prep("COMMIT"), rollback: prep("ROLLBACK")}
-	if err := errors.Join(errs...); err != nil {
+	if err := errors.Join(p.errs...); err != nil {
 		st.close()
 		return nil, err
 	}
@@ -63,4 +57,21 @@ func (st *writeStmts) close() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// preparer prepares statements on one connection, keeping every error so
+// that a caller prepares a whole set and then checks once.
+type preparer struct {
+	ctx  context.Context
+	conn *sql.Conn
+	errs []error
+}
+
+// prep prepares query, or records why it could not and returns nil.
+func (p *preparer) prep(query string) *sql.Stmt {
+	stmt, err := p.conn.PrepareContext(p.ctx, query)
+	if err != nil {
+		p.errs = append(p.errs, fmt.Errorf("prepare %q: %w", query, err))
+	}
+	return stmt
 }
