@@ -29,10 +29,10 @@
 //     trip. A multi-row statement may not touch a row twice, so the writes
 //     that name the same user or group are first merged in Go in arrival
 //     order (later keys win, null kept) into one row; || being associative,
-//     the row ends as the writes applied one by one would leave it. Rows are sorted by env and identifier and inserted in that order,
-//     so concurrent transactions, in any process, lock rows in the same
-//     order; a transaction aborted to break a deadlock anyway is retried a
-//     few times.
+//     the row ends as the writes applied one by one would leave it. Rows are
+//     sorted by env and identifier and inserted in that order, so concurrent
+//     transactions, in any process, lock rows in the same order; a
+//     transaction aborted to break a deadlock anyway is retried a few times.
 //   - The property limits (MaxProperties, MaxPropertyBytes) are counted
 //     after the merge, in the database: each upsert counts its rows after
 //     the merge, and when some may be over a limit, it fails with an error
