@@ -366,9 +366,11 @@ func checkNumber(s string) error {
 		exp = e
 	}
 
+	// Digits after the point count as written, trailing zeros included:
+	// numeric keeps them (1.50 has two), and so counts them against its
+	// limit.
 	mantissa = strings.TrimLeft(strings.TrimPrefix(mantissa, "-"), "0")
 	intPart, fracPart, _ := strings.Cut(mantissa, ".")
-	fracPart = strings.TrimRight(fracPart, "0")
 	if len(intPart)+exp > maxIntegerDigits || len(fracPart)-exp > maxFractionDigits {
 		return Errorf(CodeInvalid, "the number %.40s has more digits than can be stored "+
 			"exactly (%d before and %d after the point)", s, maxIntegerDigits, maxFractionDigits)

@@ -169,6 +169,11 @@ func TestPropertiesFromJSONRejects(t *testing.T) {
 		"33 deep":             `{"a":` + strings.Repeat("[", 33) + strings.Repeat("]", 33) + `}`,
 		"huge exponent":       `{"a":1e200000}`,
 		"too many fractional": `{"a":1e-17000}`,
+		"one digit too many":  `{"a":1e-16384}`,
+		"trailing zero past":  `{"a":1.0e-16383}`,
+		"zero, scaled past":   `{"a":-0.0e-16383}`,
+		"16384 written zeros": `{"a":1.` + strings.Repeat("0", 16384) + `}`,
+		"131073 digits":       `{"a":1e131072}`,
 	}
 	for name, body := range cases {
 		t.Run(name, func(t *testing.T) {

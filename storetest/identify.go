@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -15,6 +16,7 @@ func (h harness) runIdentify(t *testing.T) {
 		{"NullIsAValue", h.nullIsAValue},
 		{"NestedValues", h.nestedValues},
 		{"ExactNumbers", h.exactNumbers},
+		{"NumbersAtTheEdgeOfRange", h.numbersAtTheEdge},
 		{"NilPropertiesNoChange", h.nilPropertiesNoChange},
 		{"GroupsWithUser", h.groupsWithUser},
 		{"IdentifyNeverRemovesMembership", h.neverRemovesMembership},
@@ -69,6 +71,18 @@ func (h harness) exactNumbers(t *testing.T) {
 	if err := sameJSON(raw, []byte("12345678901234567168")); err == nil {
 		t.Fatalf("big number came back rounded through float64: %s", raw)
 	}
+}
+
+// numbersAtTheEdge stores numbers with as many digits after the point as
+// the domain lets through (16383, trailing zeros and exponents counted as
+// PostgreSQL's numeric counts them): every store must keep them.
+func (h harness) numbersAtTheEdge(t *testing.T) {
+	s := h.store(t)
+	edge := `{"digits":0.` + strings.Repeat("7", 16383) + `,` +
+		`"zeros":1.` + strings.Repeat("0", 16383) + `,` +
+		`"exp":1.5e-16382,"shifted":100e-16383,"tiny":-0.0e-16382}`
+	identify(t, s, env, userItem(t, "u1", edge))
+	wantProps(t, getUser(t, s, env, "u1").Properties, edge)
 }
 
 func (h harness) nilPropertiesNoChange(t *testing.T) {
