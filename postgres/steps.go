@@ -110,6 +110,9 @@ func (s *Store) identifySteps(ctx context.Context, env string, items []rollcall.
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 
+	if err := lockNamedRows(ctx, tx, env, items); err != nil {
+		return err
+	}
 	results := tx.SendBatch(ctx, &b.batch)
 	if err := s.checkSteps(results, b.steps); err != nil {
 		_ = results.Close()
@@ -150,6 +153,42 @@ func (s *Store) checkSteps(results pgx.BatchResults, steps []step) error {
 		if err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// The row locks an item-by-item transaction takes first, in the order the
+// multi-row statements take theirs: users, then groups, each by identifier
+// (COLLATE "C", so byte order, as rowSet sorts).
+const (
+	lockUsersSQL = `SELECT 1 FROM users WHERE env = $1 AND identifier = ANY($2::text[])
+ORDER BY identifier FOR UPDATE`
+	lockGroupsSQL = `SELECT 1 FROM groups WHERE env = $1 AND identifier = ANY($2::text[])
+ORDER BY identifier FOR UPDATE`
+)
+
+// lockNamedRows locks the stored users and groups that items name before
+// they are written in the items' order, which differs from one call to the
+// next: without it, two calls naming the same rows in opposite orders
+// deadlock, each holding the row the other waits for.
+func lockNamedRows(ctx context.Context, tx pgx.Tx, env string, items []rollcall.Identify) error {
+	var users, groups []string
+	for _, item := range items {
+		if item.Kind == rollcall.KindGroup {
+			groups = append(groups, item.Identifier)
+			continue
+		}
+		users = append(users, item.Identifier)
+		for _, g := range item.Groups {
+			groups = append(groups, g.Identifier)
+		}
+	}
+
+	var b pgx.Batch
+	b.Queue(lockUsersSQL, env, users)
+	b.Queue(lockGroupsSQL, env, groups)
+	if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+		return fmt.Errorf("lock the rows of an identify: %w", err)
 	}
 	return nil
 }
