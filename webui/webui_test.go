@@ -391,7 +391,7 @@ func TestSessionLifecycle(t *testing.T) {
 	})
 	t.Run("the sign-in page tells how sessions end", func(t *testing.T) {
 		p := f.browser(t).get(t, "/ui/signin")
-		wantContains(t, p, "looked up again on every request", "revoking it ends the session")
+		wantContains(t, p, "checked again on every request", "revoking it ends the session")
 		if strings.Contains(p.body, "checked once") {
 			t.Errorf("the sign-in page says the key is checked once")
 		}
