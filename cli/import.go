@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"strings"
@@ -244,6 +245,10 @@ func importFile(ctx context.Context, env Env, f importFlags, sink transfer.Sink,
 	}
 	defer in.Close()
 
+	if _, err := os.Stat(path + transfer.CheckpointSuffix); *f.resume && errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintf(env.Stderr, "%s: no %s to resume from; importing from the first row\n",
+			path, path+transfer.CheckpointSuffix)
+	}
 	sum, err := runImportFile(ctx, env, f, sink, in, format, rejects.f, path)
 	printSummary(env.Stderr, f.describe(), path, rejects.path, sum, earlier)
 	return sum.Rejected, err
@@ -371,10 +376,15 @@ func closeRejects(f *os.File, rejected int) error {
 func printSummary(w io.Writer, target, path, rejectsPath string, s transfer.Summary,
 	earlier int) {
 	fmt.Fprintf(w, "%s: imported %s %s, %d rejected", path, rows(s.Imported), target, s.Rejected)
-	if s.Skipped > 0 {
-		fmt.Fprintf(w, ", %d skipped as already done", s.Skipped)
-	}
-	if earlier > 0 {
+	// The rows an earlier run rejected are among those it did, so they are
+	// counted inside the skipped rows, not beside them.
+	switch {
+	case s.Skipped > 0 && earlier > 0:
+		fmt.Fprintf(w, ", %s skipped as done in an earlier run (%d of them rejected)",
+			rows(s.Skipped), earlier)
+	case s.Skipped > 0:
+		fmt.Fprintf(w, ", %s skipped as done in an earlier run", rows(s.Skipped))
+	case earlier > 0:
 		fmt.Fprintf(w, ", %s rejected in an earlier run", rows(earlier))
 	}
 	if s.Rejected+earlier > 0 {

@@ -126,10 +126,20 @@ func TestResumeCountsEarlierRejects(t *testing.T) {
 	t.Run("a resume after a finished import", func(t *testing.T) {
 		run(t, nil, "import", "--db", db, users)
 		r := run(t, nil, "import", "--db", db, "--resume", users)
-		want := "0 rejected, 5 skipped as already done, 2 rows rejected in an earlier run" +
+		want := "0 rejected, 5 rows skipped as done in an earlier run (2 of them rejected)" +
 			" (see " + rejects + ")"
 		if r.code != cli.ExitRejected || !strings.Contains(r.stderr, want) {
 			t.Errorf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, cli.ExitRejected, want)
+		}
+	})
+
+	t.Run("a resume with no progress file says it starts over", func(t *testing.T) {
+		other := filepath.Join(dir, "fresh.csv")
+		writeTestFile(t, other, "identifier,a\nf1,1\n")
+		r := run(t, nil, "import", "--db", db, "--resume", other)
+		want := "no " + other + transfer.CheckpointSuffix + " to resume from"
+		if r.code != 0 || !strings.Contains(r.stderr, want) {
+			t.Errorf("exit %d, stderr %q; want 0 and %q", r.code, r.stderr, want)
 		}
 	})
 
@@ -141,7 +151,7 @@ func TestResumeCountsEarlierRejects(t *testing.T) {
 		}
 		r := run(t, nil, "import", "--db", db, "--resume", users)
 		want := "imported 1 row into environment \"default\" of " + db +
-			", 1 rejected, 3 skipped as already done, 1 row rejected in an earlier run"
+			", 1 rejected, 3 rows skipped as done in an earlier run (1 of them rejected)"
 		if r.code != cli.ExitRejected || !strings.Contains(r.stderr, want) {
 			t.Errorf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, cli.ExitRejected, want)
 		}
