@@ -245,9 +245,10 @@ func importFile(ctx context.Context, env Env, f importFlags, sink transfer.Sink,
 	}
 	defer in.Close()
 
-	if _, err := os.Stat(path + transfer.CheckpointSuffix); *f.resume && errors.Is(err, fs.ErrNotExist) {
+	progress := path + transfer.CheckpointSuffix
+	if _, err := os.Stat(progress); *f.resume && errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintf(env.Stderr, "%s: no %s to resume from; importing from the first row\n",
-			path, path+transfer.CheckpointSuffix)
+			path, progress)
 	}
 	sum, err := runImportFile(ctx, env, f, sink, in, format, rejects.f, path)
 	printSummary(env.Stderr, f.describe(), path, rejects.path, sum, earlier)
