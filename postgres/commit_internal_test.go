@@ -269,3 +269,30 @@ func TestCommitSurvivesAPanic(t *testing.T) {
 		t.Fatalf("write after a panic: %v", err)
 	}
 }
+
+// TestNestedRowWithinTheLimitIsNotFlagged writes a user whose nested value
+// is within the byte limit compact (3,003 bytes) but not as jsonb prints it
+// (4,508): the database must count it compact and let the group through,
+// rather than flag the row and send every later write of it down the slow
+// path. A row one property over the limit is still flagged.
+func TestNestedRowWithinTheLimitIsNotFlagged(t *testing.T) {
+	t.Parallel()
+	limits := rollcall.DefaultLimits()
+	limits.MaxPropertyBytes = 4000
+	s := openInternal(t, limits)
+	bg := context.Background()
+	nested := `{"k":[` + strings.Repeat("1,", 1499) + `1],"s":"a, b: c"}`
+
+	for range 2 { // the second write merges into the stored row
+		over, err := s.writeGroup(bg, []*request{newRequest(bg, "prod", "nest", nested)})
+		if err != nil || len(over) != 0 {
+			t.Fatalf("writeGroup = %v, %v; want the row written, none flagged", over, err)
+		}
+	}
+
+	big := `{"big":"` + strings.Repeat("x", 990) + `"}`
+	over, err := s.writeGroup(bg, []*request{newRequest(bg, "prod", "nest", big)})
+	if err != nil || len(over) != 1 {
+		t.Fatalf("writeGroup over the limit = %v, %v; want the row flagged", over, err)
+	}
+}

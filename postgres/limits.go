@@ -11,25 +11,39 @@ import (
 
 // mayBreakSQL, for the row of an upsert aliased t, is true when its merged
 // properties may break MaxProperties ($4) or MaxPropertyBytes ($5); 0 turns
-// a limit off.
+// a limit off. The rows it flags are checked again in Go, so that the
+// decision is rollcall.Limits.CheckStored's own.
 //
-// The size it compares is each key's bytes plus the bytes of its value as
-// jsonb prints it. jsonb prints nested arrays and objects with a space after
-// each comma and colon, so this is never less than rollcall.PropertyBytes of
-// the row as the store gives it back (values compacted), and a row under it
-// is surely within the limit. A row over it may still be within: the rows
-// it flags are checked exactly in Go, so that the decision is
-// rollcall.Limits.CheckStored's own and only the few rows near a limit pay
-// for it.
+// The size is counted in two steps. The first adds each key's bytes and
+// the bytes of its value as jsonb prints it, which is never less than
+// rollcall.PropertyBytes of the row (jsonb prints a space after each comma
+// and colon of a nested value), so a row under it is surely within the
+// limit. Only a row over it pays for the second, which takes those spaces
+// out (compactBytesSQL) and so counts exactly what CheckStored will: without
+// it, a row within the limit whose nested values print long was flagged on
+// every write and sent down the slow path each time.
 //
 // Counting walks every property, which costs nearly as much as the upsert
 // itself, so rows too short to break either limit skip it
 // (mayBreakCheapSQL).
 const mayBreakSQL = `CASE WHEN ` + mayBreakCheapSQL + ` THEN (
-SELECT ($4::int > 0 AND count(*) > $4::int)
-    OR ($5::bigint > 0
-        AND coalesce(sum(octet_length(e.key) + octet_length(e.value::text)), 0) > $5::bigint)
-FROM jsonb_each(t.properties) AS e) ELSE false END`
+SELECT ($4::int > 0 AND s.n > $4::int)
+    OR CASE WHEN $5::bigint > 0 AND s.printed > $5::bigint
+            THEN (` + compactBytesSQL + `) > $5::bigint ELSE false END
+FROM (SELECT count(*) AS n,
+             coalesce(sum(octet_length(e.key) + octet_length(e.value::text)), 0) AS printed
+      FROM jsonb_each(t.properties) AS e) AS s) ELSE false END`
+
+// compactBytesSQL sums, over the properties of t, each key's bytes and its
+// value's compact bytes: the value as jsonb prints it, less one byte for
+// each ", " and ": " that jsonb put between the items of a nested value.
+// Strings are blanked first (x.r), so that a comma or colon inside one
+// counts as the text it is.
+const compactBytesSQL = `SELECT coalesce(sum(octet_length(e.key) + octet_length(e.value::text)
+    - (octet_length(x.r) - octet_length(replace(replace(x.r, ', ', ','), ': ', ':')))), 0)
+FROM jsonb_each(t.properties) AS e,
+LATERAL (SELECT CASE WHEN jsonb_typeof(e.value) IN ('array', 'object')
+    THEN regexp_replace(e.value::text, '"([^"\\]|\\.)*"', '""', 'g') ELSE '' END AS r) AS x`
 
 // mayBreakCheapSQL is false for a row whose text is too short to break a
 // limit. The text jsonb prints holds each key quoted and each value as
