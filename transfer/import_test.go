@@ -271,3 +271,13 @@ func TestPlainProgress(t *testing.T) {
 		t.Errorf("plain progress holds terminal control characters: %q", out.String())
 	}
 }
+
+func TestPlainProgressOfOneRow(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	meter := transfer.NewMeter(&out, transfer.MeterConfig{Interval: time.Nanosecond})
+	meter.Finish(transfer.Summary{Imported: 1})
+	if !strings.HasPrefix(out.String(), "imported 1 row, 0 rejected") {
+		t.Errorf("one row's progress line = %q", out.String())
+	}
+}

@@ -112,8 +112,12 @@ func (m *Meter) line(s Summary, now time.Time) string {
 	if elapsed > 0 {
 		rate = float64(s.Imported+s.Rejected) / elapsed
 	}
-	text := fmt.Sprintf("imported %d rows, %d rejected, %d skipped, %.0f rows/s",
-		s.Imported, s.Rejected, s.Skipped, rate)
+	noun := "rows"
+	if s.Imported == 1 {
+		noun = "row"
+	}
+	text := fmt.Sprintf("imported %d %s, %d rejected, %d skipped, %.0f rows/s",
+		s.Imported, noun, s.Rejected, s.Skipped, rate)
 	if m.total > 0 {
 		done := float64(m.read.Load()) / float64(m.total)
 		text += fmt.Sprintf(", %.0f%% read", 100*done)
